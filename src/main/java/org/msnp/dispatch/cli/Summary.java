@@ -1,0 +1,19 @@
+package org.msnp.dispatch.cli;
+
+import java.util.stream.Collectors;
+import org.msnp.dispatch.config.DispatchConfig;
+
+/** One line saying what a configuration sets up. */
+final class Summary {
+    private Summary() {
+    }
+
+    static String of(DispatchConfig c) {
+        String ns = c.notificationServers().targets().isEmpty() ? "none"
+                : c.notificationServers().targets().stream().map(t -> t.address() + (t.weight() != 1 ? "*" + t.weight() : ""))
+                .collect(Collectors.joining(","));
+        return "listen " + c.listen() + ", dialects " + c.dialects() + ", NS " + ns + ", "
+                + c.versionPolicy().rules().size() + " version rule(s), unknown clients: "
+                + c.versionPolicy().unknownClients().name().toLowerCase().replace('_', '-');
+    }
+}

@@ -1,0 +1,198 @@
+package org.msnp.dispatch.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a configuration file. Every problem becomes one {@link ConfigException} whose message
+ * names the file, line and key; nothing else escapes.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper MAPPER = mapper();
+
+    private ConfigLoader() {
+    }
+
+    public static DispatchConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), 0, "", "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), 0, "", "cannot read: " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Reads configuration text; {@code source} names it in error messages. */
+    public static DispatchConfig parse(String text, String source) throws ConfigException {
+        if (text.isBlank()) {
+            return DispatchConfig.defaults();
+        }
+        try {
+            DispatchConfig config = MAPPER.readValue(text, DispatchConfig.class);
+            return config != null ? config : DispatchConfig.defaults();
+        } catch (JacksonException e) {
+            throw describe(e, source);
+        } catch (RuntimeException e) {
+            throw new ConfigException(source, 0, "", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static ConfigException describe(JacksonException e, String source) {
+        JsonLocation loc = e.getLocation();
+        int line = loc != null ? loc.getLineNr() : 0;
+        if (e instanceof JsonMappingException m) {
+            String path = path(m);
+            if (m instanceof UnrecognizedPropertyException u) {
+                String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                        .map(Object::toString).sorted().collect(Collectors.joining(", "));
+                return new ConfigException(source, line, path, "unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")"));
+            }
+            if (m instanceof ValueInstantiationException && m.getCause() != null) {
+                return new ConfigException(source, line, path, rootMessage(m.getCause()));
+            }
+            if (m instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+                return new ConfigException(source, line, path, "'" + f.getValue() + "' is not one of "
+                        + Arrays.stream(f.getTargetType().getEnumConstants()).map(c -> kebab(((Enum<?>) c).name()))
+                        .collect(Collectors.joining(", ")));
+            }
+            if (m instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+                return new ConfigException(source, line, path, "expected " + describeType(mi.getTargetType()) + firstSentence(m));
+            }
+            return new ConfigException(source, line, path, firstSentence(m).replaceFirst("^: ", ""));
+        }
+        return new ConfigException(source, line, "", "YAML syntax: " + firstSentence(e).replaceFirst("^: ", ""));
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return String.valueOf(c.getMessage());
+    }
+
+    private static String firstSentence(JacksonException e) {
+        String msg = e.getOriginalMessage();
+        if (msg == null) {
+            return "";
+        }
+        int nl = msg.indexOf('\n');
+        msg = nl >= 0 ? msg.substring(0, nl) : msg;
+        return ": " + msg.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z]+(\\.[a-zA-Z0-9$]+)+`", "value").trim();
+    }
+
+    private static String describeType(Class<?> t) {
+        if (t == String.class) {
+            return "a text value";
+        }
+        if (t == Integer.class || t == int.class) {
+            return "a whole number";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.List.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        if (java.util.Map.class.isAssignableFrom(t) || t.isRecord()) {
+            return "a mapping of keys";
+        }
+        return t.getSimpleName();
+    }
+
+    private static String path(JsonMappingException m) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getFieldName() != null) {
+                if (b.length() > 0) {
+                    b.append('.');
+                }
+                b.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    static String kebab(String enumName) {
+        return enumName.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static ObjectMapper mapper() {
+        SimpleModule enums = new SimpleModule("kebab-enums");
+        enums.setDeserializerModifier(new BeanDeserializerModifier() {
+            @Override
+            public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type,
+                                                              BeanDescription beanDesc, JsonDeserializer<?> deserializer) {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Class<Enum> raw = (Class<Enum>) type.getRawClass();
+                return new KebabEnumDeserializer(raw);
+            }
+        });
+        return JsonMapper.builder(new YAMLFactory())
+                .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .addModule(enums)
+                .build();
+    }
+
+    /** Enum values written in kebab-case ({@code echo-cvr0}, {@code reject-420}). */
+    private static final class KebabEnumDeserializer extends JsonDeserializer<Enum<?>> {
+        @SuppressWarnings("rawtypes")
+        private final Class<Enum> type;
+
+        @SuppressWarnings("rawtypes")
+        KebabEnumDeserializer(Class<Enum> type) {
+            this.type = type;
+        }
+
+        @Override
+        public Enum<?> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException, JsonProcessingException {
+            String text = p.getValueAsString();
+            if (text != null) {
+                for (Enum<?> c : type.getEnumConstants()) {
+                    if (kebab(c.name()).equals(text.trim())) {
+                        return c;
+                    }
+                }
+            }
+            throw InvalidFormatException.from(p, "not a valid choice", text == null ? p.getText() : text, type);
+        }
+    }
+}

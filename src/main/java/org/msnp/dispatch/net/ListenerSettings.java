@@ -1,0 +1,17 @@
+package org.msnp.dispatch.net;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.msnp.dispatch.protocol.HostPort;
+
+/**
+ * How the TCP listener treats each connection.
+ *
+ * @param publicAddress the address named in XFR as this server; empty: the local address reached
+ * @param loginTimeout  how long a connection may stay silent before its VER
+ * @param idleTimeout   how long it may stay silent after VER
+ * @param closeLinger   how long input is drained after the last reply before the socket closes
+ */
+public record ListenerSettings(String host, int port, Optional<HostPort> publicAddress, Duration loginTimeout,
+                               Duration idleTimeout, int maxLineLength, Duration closeLinger) {
+}

@@ -1,0 +1,23 @@
+package org.msnp.dispatch.policy;
+
+/** How a client's build compares with what the policy answers it. */
+public enum Verdict {
+    /** At or above the recommended build. */
+    CURRENT("current"),
+    /** Below recommended, at or above minimum: the client is offered the upgrade. */
+    UPGRADE_OFFERED("upgrade-offered"),
+    /** Below minimum: official clients disconnect and force the upgrade (cvq-cvr.md §4). */
+    BELOW_MINIMUM("below-minimum"),
+    /** The build could not be compared ({@code b.0.0328}) or the answer echoes it. */
+    UNRATED("unrated");
+
+    private final String label;
+
+    Verdict(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

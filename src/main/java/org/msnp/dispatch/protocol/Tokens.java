@@ -1,0 +1,46 @@
+package org.msnp.dispatch.protocol;
+
+import java.util.Arrays;
+
+/**
+ * Splits a command line on runs of SP/HT. Runs rather than single spaces because real clients
+ * send a double space inside CVR and a trailing space after INF and after the empty seventh CVQ
+ * parameter of MSNP4–7 (clients.md §6, cvq-cvr.md §3): neither carries information.
+ */
+final class Tokens {
+    private static final String[] NONE = new String[0];
+
+    private Tokens() {
+    }
+
+    static String[] split(String line) {
+        int len = line.length();
+        String[] out = new String[8];
+        int count = 0;
+        int i = 0;
+        while (i < len) {
+            while (i < len && isSeparator(line.charAt(i))) {
+                i++;
+            }
+            if (i == len) {
+                break;
+            }
+            int start = i;
+            while (i < len && !isSeparator(line.charAt(i))) {
+                i++;
+            }
+            if (count == out.length) {
+                out = Arrays.copyOf(out, count * 2);
+            }
+            out[count++] = line.substring(start, i);
+        }
+        if (count == 0) {
+            return NONE;
+        }
+        return count == out.length ? out : Arrays.copyOf(out, count);
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '\t';
+    }
+}
