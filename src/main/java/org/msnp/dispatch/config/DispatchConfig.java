@@ -32,7 +32,8 @@ import org.msnp.dispatch.session.VerReplyStyle;
  */
 public record DispatchConfig(String listen, Boolean proxyProtocol, String publicAddress, String dialects,
                              Protocol protocol, NotificationServers notificationServers,
-                             List<String> foreignHandles, Policy versionPolicy, Limits limits) {
+                             List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
+                             GatewayConfig gateway) {
 
     public DispatchConfig {
         listen = orDefault(listen, "0.0.0.0:1863");
@@ -49,11 +50,13 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
         new ForeignHandles(foreignHandles);
         versionPolicy = orDefault(versionPolicy, Policy.DEFAULT);
         limits = orDefault(limits, Limits.DEFAULT);
+        admin = orDefault(admin, AdminConfig.DEFAULT);
+        gateway = orDefault(gateway, GatewayConfig.DEFAULT);
     }
 
     /** The embedded defaults: what the server runs on without a file. */
     public static DispatchConfig defaults() {
-        return new DispatchConfig(null, null, null, null, null, null, null, null, null);
+        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public BindAddress listenAddress() {
