@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -52,13 +53,18 @@ public final class DispatchServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline()
-                                .addLast("framer", new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
-                                .addLast("dispatch", new DispatchHandler(contexts, settings, observer));
+                        configure(ch.pipeline(), contexts, settings, observer);
                     }
                 });
         listener = b.bind(settings.host(), settings.port()).sync().channel();
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The per-connection pipeline: framing, then the session. */
+    static void configure(ChannelPipeline p, Supplier<DispatchContext> contexts, ListenerSettings settings,
+                          ConnectionObserver observer) {
+        p.addLast("framer", new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
+                .addLast("dispatch", new DispatchHandler(contexts, settings, observer));
     }
 
     public Transport transport() {
