@@ -1,50 +1,258 @@
 package org.msnp.dispatch.app;
 
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.msnp.dispatch.admin.AdminServer;
+import org.msnp.dispatch.admin.DispatchMetrics;
 import org.msnp.dispatch.config.BindAddress;
+import org.msnp.dispatch.config.ConfigException;
+import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
+import org.msnp.dispatch.net.AdmissionLimits;
 import org.msnp.dispatch.net.ConnectionObserver;
 import org.msnp.dispatch.net.DispatchServer;
 import org.msnp.dispatch.net.ListenerSettings;
+import org.msnp.dispatch.net.Transport;
+import org.msnp.dispatch.routing.HealthChecker;
 import org.msnp.dispatch.routing.NsPool;
 import org.msnp.dispatch.session.DispatchContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A running dispatch server: the listeners and the configuration they answer with. */
+/**
+ * A running dispatch server: its listeners, its Notification-Server pool with health checks,
+ * its metrics, and the configuration they answer with. A reload swaps the configuration
+ * atomically: connections already open finish on the context they started with.
+ */
 public final class Application implements AutoCloseable {
-    private final DispatchConfig config;
-    private final AtomicReference<DispatchContext> context;
-    private final DispatchServer tcp;
-    private InetSocketAddress tcpAddress;
+    private static final Logger LOG = LoggerFactory.getLogger("msnp.server");
 
-    private Application(DispatchConfig config, ConnectionObserver observer) {
+    private final Optional<Path> file;
+    private final DispatchMetrics metrics = new DispatchMetrics();
+    private final EventLoopGroup service;
+    private final AtomicReference<DispatchContext> context = new AtomicReference<>();
+    private final DispatchServer tcp;
+    private final AdminServer admin;
+    private volatile DispatchConfig config;
+    private volatile NsPool pool;
+    private HealthChecker checker;
+    private InetSocketAddress tcpAddress;
+    private InetSocketAddress adminAddress;
+    private byte[] loadedBytes;
+    private io.netty.util.concurrent.ScheduledFuture<?> watcher;
+
+    private Application(DispatchConfig config, Optional<Path> file, ConnectionObserver observer) {
         this.config = config;
-        NsPool pool = Contexts.pool(config);
-        this.context = new AtomicReference<>(Contexts.of(config, pool));
-        this.tcp = new DispatchServer(context::get, listenerSettings(config), observer,
+        this.file = file;
+        this.service = Transport.best().group(1);
+        this.pool = Contexts.pool(config);
+        this.context.set(Contexts.of(config, pool));
+        this.tcp = new DispatchServer(context::get, listenerSettings(config), ConnectionObserver.of(metrics, observer),
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.admin = new AdminServer(metrics, this::health);
     }
 
     static ListenerSettings listenerSettings(DispatchConfig config) {
         BindAddress bind = config.listenAddress();
         DispatchConfig.Limits limits = config.limits();
-        return new ListenerSettings(bind.host(), bind.port(), config.publicHostPort(), limits.login(), limits.idle(),
-                limits.maxLineLength(), limits.linger());
+        return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
+                limits.login(), limits.idle(), limits.maxLineLength(), limits.linger(),
+                new AdmissionLimits.Thresholds(limits.maxConnections(), limits.maxConnectionsPerIp(),
+                        limits.newConnectionsPerIpPerSecond()));
     }
 
-    /** Starts the listeners of {@code config}. */
-    public static Application start(DispatchConfig config, ConnectionObserver observer) throws InterruptedException {
-        Application app = new Application(config, observer);
-        app.tcpAddress = app.tcp.start();
+    /** Starts the listeners of {@code config}; with a file, watches it and reloads on change. */
+    public static Application start(DispatchConfig config, Optional<Path> file, ConnectionObserver observer)
+            throws InterruptedException {
+        Application app = new Application(config, file, observer);
+        try {
+            app.startAll();
+        } catch (InterruptedException | RuntimeException e) {
+            app.stopNow();
+            throw e;
+        }
         return app;
     }
 
-    public static Application start(DispatchConfig config) throws InterruptedException {
-        return start(config, new ConnectionLog());
+    public static Application start(DispatchConfig config, ConnectionObserver observer) throws InterruptedException {
+        return start(config, Optional.empty(), observer);
     }
+
+    public static Application start(DispatchConfig config) throws InterruptedException {
+        return start(config, Optional.empty(), new ConnectionLog());
+    }
+
+    private void startAll() throws InterruptedException {
+        startChecks(pool, config);
+        tcpAddress = tcp.start();
+        if (config.admin().enabled()) {
+            BindAddress a = config.admin().listenAddress();
+            adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());
+        }
+        if (file.isPresent()) {
+            loadedBytes = read(file.get());
+            watcher = service.next().scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void startChecks(NsPool p, DispatchConfig c) {
+        p.targets().forEach(metrics::track);
+        DispatchConfig.HealthCheck hc = c.notificationServers().healthCheck();
+        if (!hc.enabled() || p.targets().isEmpty()) {
+            checker = null;
+            return;
+        }
+        checker = new HealthChecker(p, service, Transport.best().clientChannel(), hc.intervalDuration(),
+                hc.timeoutDuration(), hc.rise(), hc.fall(), (target, healthy) -> {
+                    metrics.track(target);
+                    if (healthy) {
+                        LOG.info("Notification Server {} is healthy again", target.address());
+                    } else if (p.anyHealthy()) {
+                        LOG.warn("Notification Server {} failed {} checks: no referrals until it recovers", target.address(), hc.fall());
+                    } else {
+                        LOG.error("Notification Server {} failed {} checks: no healthy Notification Server left, USR is answered {}",
+                                target.address(), hc.fall(), config.protocol().noNotificationServer());
+                    }
+                });
+        checker.start();
+    }
+
+    // --- reload ---------------------------------------------------------------------------------
+
+    /** The outcome of a reload: the new configuration, or the one-line error that kept the old. */
+    public record Reload(boolean ok, String message) {
+    }
+
+    private void watch() {
+        try {
+            byte[] now = read(file.get());
+            if (!java.util.Arrays.equals(now, loadedBytes)) {
+                reload();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("configuration watch: {}", e.toString());
+        }
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /** Loads the file again; swaps it in if valid, keeps the running configuration if not. */
+    public synchronized Reload reload() {
+        if (file.isEmpty()) {
+            return new Reload(false, "running on embedded defaults: no file to reload");
+        }
+        byte[] bytes = read(file.get());
+        loadedBytes = bytes;
+        DispatchConfig next;
+        try {
+            next = ConfigLoader.load(file.get());
+        } catch (ConfigException e) {
+            metrics.reloaded(false);
+            LOG.error("configuration not reloaded, still running the previous one: {}", e.getMessage());
+            return new Reload(false, e.getMessage());
+        }
+        apply(next);
+        metrics.reloaded(true);
+        List<String> restart = needsRestart(config, next);
+        DispatchConfig previous = config;
+        config = next;
+        if (!restart.isEmpty()) {
+            LOG.warn("configuration reloaded, but {} only change at restart (still {})", String.join(", ", restart),
+                    describeFixed(previous));
+        }
+        LOG.info("configuration reloaded from {}", file.get());
+        return new Reload(true, "reloaded");
+    }
+
+    /** Replaces context, pool and listener settings with those of {@code next}. */
+    private void apply(DispatchConfig next) {
+        NsPool nextPool = pool;
+        if (!Objects.equals(next.notificationServers(), config.notificationServers())) {
+            nextPool = Contexts.pool(next);
+            if (checker != null) {
+                checker.close();
+            }
+            startChecks(nextPool, next);
+            pool = nextPool;
+        }
+        context.set(Contexts.of(next, nextPool));
+        tcp.update(listenerSettings(next));
+    }
+
+    private static List<String> needsRestart(DispatchConfig a, DispatchConfig b) {
+        List<String> keys = new ArrayList<>();
+        if (!a.listen().equals(b.listen())) {
+            keys.add("listen");
+        }
+        if (!a.proxyProtocol().equals(b.proxyProtocol())) {
+            keys.add("proxy-protocol");
+        }
+        if (!a.admin().equals(b.admin())) {
+            keys.add("admin");
+        }
+        if (!a.gateway().equals(b.gateway())) {
+            keys.add("gateway");
+        }
+        return keys;
+    }
+
+    private static String describeFixed(DispatchConfig c) {
+        return "listen " + c.listen() + (c.proxyProtocol() ? " with PROXY protocol" : "");
+    }
+
+    // --- health -----------------------------------------------------------------------------------
+
+    /** Up while the listener is open and at least one NS target is healthy. */
+    public AdminServer.Health health() {
+        NsPool p = pool;
+        Map<String, Object> body = new LinkedHashMap<>();
+        List<String> reasons = new ArrayList<>();
+        boolean listening = tcp.isListening();
+        if (!listening) {
+            reasons.add("the dispatch listener is not open");
+        }
+        long healthy = p.targets().stream().filter(t -> t.isHealthy()).count();
+        if (healthy == 0) {
+            reasons.add(p.targets().isEmpty() ? "no Notification Server is configured" : "no Notification Server is healthy");
+        }
+        body.put("status", reasons.isEmpty() ? "up" : "down");
+        body.put("listening", listening);
+        Map<String, Object> ns = new LinkedHashMap<>();
+        p.targets().forEach(t -> ns.put(t.address().toString(), t.isHealthy() ? "healthy" : "unhealthy"));
+        body.put("notification-servers", ns);
+        body.put("open-connections", tcp.openConnections());
+        if (!reasons.isEmpty()) {
+            body.put("reasons", reasons);
+        }
+        return new AdminServer.Health(reasons.isEmpty(), body);
+    }
+
+    // --- accessors and shutdown ---------------------------------------------------------------
 
     public InetSocketAddress tcpAddress() {
         return tcpAddress;
+    }
+
+    /** The admin listener, when enabled. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(adminAddress);
     }
 
     public DispatchServer tcp() {
@@ -55,13 +263,34 @@ public final class Application implements AutoCloseable {
         return config;
     }
 
+    public DispatchMetrics metrics() {
+        return metrics;
+    }
+
+    public NsPool pool() {
+        return pool;
+    }
+
+    /** Graceful stop: no new connections, open ones get the configured grace period. */
     @Override
     public void close() throws InterruptedException {
-        tcp.stop(config.limits().grace());
+        stop(config.limits().grace());
     }
 
     /** Stops at once, without a grace period (tests). */
     public void stopNow() throws InterruptedException {
-        tcp.close();
+        stop(java.time.Duration.ZERO);
+    }
+
+    private void stop(java.time.Duration grace) throws InterruptedException {
+        if (watcher != null) {
+            watcher.cancel(false);
+        }
+        if (checker != null) {
+            checker.close();
+        }
+        tcp.stop(grace);
+        admin.close();
+        service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
 }

@@ -1,9 +1,11 @@
 package org.msnp.dispatch.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.msnp.dispatch.app.Application;
+import org.msnp.dispatch.app.ConnectionLog;
 import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
@@ -11,8 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
-/** Runs the server until SIGTERM/SIGINT. */
+/**
+ * Runs the server. SIGHUP reloads the configuration file (as does any change to it); SIGTERM and
+ * SIGINT stop accepting, give open connections the shutdown grace period, and exit 0.
+ */
 @Command(name = "serve", description = "Run the dispatch server (embedded defaults without --config).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("msnp.server");
@@ -22,6 +28,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime();
         DispatchConfig c;
         try {
             c = config == null ? DispatchConfig.defaults() : ConfigLoader.load(config);
@@ -29,22 +36,39 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        Application app = Application.start(c);
-        LOG.info("msnp-dispatch listening on {} ({}) — {}", app.tcpAddress(), app.tcp().transport().name().toLowerCase(),
-                config == null ? "embedded defaults" : config);
+        Application app;
+        try {
+            app = Application.start(c, Optional.ofNullable(config), new ConnectionLog());
+        } catch (RuntimeException e) {
+            System.err.println("cannot start: " + e.getMessage());
+            return 1;
+        }
+        LOG.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
+                app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
+                (System.nanoTime() - started) / 1_000_000);
+        app.adminAddress().ifPresent(a -> LOG.info("metrics and health on http://{}/metrics and /health", hostPort(a)));
         LOG.info("{}", Summary.of(c));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: no new connections, {} of grace for open ones", c.limits().shutdownGrace());
-            try {
-                app.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.info("stopped");
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        try {
+            Signal.handle(new Signal("HUP"), s -> {
+                LOG.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
+                new Thread(app::reload, "reload").start();
+            });
+        } catch (IllegalArgumentException e) {
+            LOG.debug("SIGHUP is not available here: {}", e.getMessage());
+        }
+        stop.await();
+        LOG.info("shutting down: no new connections, up to {} for the open ones", app.config().limits().shutdownGrace());
+        app.close();
+        LOG.info("stopped");
         return 0;
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        String h = a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 }

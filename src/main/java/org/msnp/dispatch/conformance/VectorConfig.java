@@ -46,6 +46,7 @@ public final class VectorConfig {
         Map<String, String> protocol = new LinkedHashMap<>();
         Map<String, String> policy = new LinkedHashMap<>();
         y.append("listen: ").append(q(listen)).append('\n');
+        y.append("admin:\n  listen: \"127.0.0.1:0\"\n");
         for (Map.Entry<String, String> e : c.entrySet()) {
             String k = e.getKey();
             String v = e.getValue();

@@ -7,6 +7,10 @@ public interface ConnectionObserver {
 
     void finished(ConnectionRecord record);
 
+    /** A connection turned away before its conversation began (a limit, a bad PROXY header). */
+    default void refused(String transport, String reason) {
+    }
+
     static ConnectionObserver of(ConnectionObserver... observers) {
         return new ConnectionObserver() {
             @Override
@@ -20,6 +24,13 @@ public interface ConnectionObserver {
             public void finished(ConnectionRecord record) {
                 for (ConnectionObserver o : observers) {
                     o.finished(record);
+                }
+            }
+
+            @Override
+            public void refused(String transport, String reason) {
+                for (ConnectionObserver o : observers) {
+                    o.refused(transport, reason);
                 }
             }
         };

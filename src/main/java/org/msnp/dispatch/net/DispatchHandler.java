@@ -55,13 +55,17 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    /** The address named in MSNP7–12 XFR as this server: configured, or the one the client reached. */
     private HostPort current(ChannelHandlerContext ctx) {
         if (settings.publicAddress().isPresent()) {
             return settings.publicAddress().get();
         }
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        String host = local.getAddress().getHostAddress();
-        return new HostPort(host.indexOf(':') >= 0 ? "[" + host + "]" : host, local.getPort());
+        InetSocketAddress reached = ctx.channel().attr(Gate.REACHED).get();
+        if (reached == null) {
+            reached = (InetSocketAddress) ctx.channel().localAddress();
+        }
+        String host = reached.getAddress().getHostAddress();
+        return new HostPort(host.indexOf(':') >= 0 ? "[" + host + "]" : host, reached.getPort());
     }
 
     @Override
@@ -165,18 +169,25 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
         if (session != null) {
-            observer.finished(new ConnectionRecord(ctx.channel().remoteAddress(), "tcp", session.summary(),
+            InetSocketAddress client = ctx.channel().attr(Gate.CLIENT).get();
+            observer.finished(new ConnectionRecord(client != null ? client : ctx.channel().remoteAddress(), "tcp",
+                    session.summary(),
                     Duration.ofNanos(System.nanoTime() - openedAt), end));
         }
         ctx.fireChannelInactive();
     }
 
-    /** Marks the connection as ended by shutdown, so the log says why. */
+    /** Ends the connection at shutdown, after the grace period; the log says why. */
     void shutdown(ChannelHandlerContext ctx) {
         if (!closing) {
             end = "shutdown";
             closing = true;
         }
         ctx.close();
+    }
+
+    /** True when the conversation has ended and only the close is pending. */
+    boolean isFinished() {
+        return closing;
     }
 }

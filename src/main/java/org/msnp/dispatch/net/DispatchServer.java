@@ -2,6 +2,7 @@ package org.msnp.dispatch.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -10,32 +11,40 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.msnp.dispatch.session.DispatchContext;
 
 /**
- * The TCP listener: one {@link DispatchSession} per connection, framed on LF with an optional
- * CR before it (CR LF and bare LF end a line, a bare CR does not: dispatch-server.md §2).
+ * The TCP listener: one {@link DispatchSession} per connection. The pipeline is
+ * [PROXY header decoder] → {@link Gate} (client address, limits) → line framer (LF with an
+ * optional CR before it ends a line, a bare CR does not: dispatch-server.md §2) →
+ * {@link DispatchHandler}.
  */
 public final class DispatchServer implements AutoCloseable {
     private final Supplier<DispatchContext> contexts;
-    private final ListenerSettings settings;
+    private final AtomicReference<ListenerSettings> settings;
     private final ConnectionObserver observer;
+    private final AdmissionLimits limits;
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup connections = new DefaultChannelGroup("dispatch", GlobalEventExecutor.INSTANCE);
     private Channel listener;
+    private ScheduledFuture<?> sweeper;
 
     public DispatchServer(Supplier<DispatchContext> contexts, ListenerSettings settings, ConnectionObserver observer,
                           int workerThreads) {
         this.contexts = contexts;
-        this.settings = settings;
+        this.settings = new AtomicReference<>(settings);
         this.observer = observer;
+        this.limits = new AdmissionLimits(settings.limits());
         this.transport = Transport.best();
         this.boss = transport.group(1);
         this.workers = transport.group(workerThreads);
@@ -43,6 +52,7 @@ public final class DispatchServer implements AutoCloseable {
 
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
+        ListenerSettings initial = settings.get();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -53,41 +63,72 @@ public final class DispatchServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        configure(ch.pipeline(), contexts, settings, observer);
+                        configure(ch.pipeline(), contexts, settings.get(), initial.proxyProtocol(), limits, observer);
                     }
                 });
-        listener = b.bind(settings.host(), settings.port()).sync().channel();
+        listener = b.bind(initial.host(), initial.port()).sync().channel();
+        sweeper = workers.next().scheduleAtFixedRate(() -> limits.sweep(System.nanoTime()), 10, 10, TimeUnit.SECONDS);
         return (InetSocketAddress) listener.localAddress();
     }
 
-    /** The per-connection pipeline: framing, then the session. */
+    /** The per-connection pipeline. */
     static void configure(ChannelPipeline p, Supplier<DispatchContext> contexts, ListenerSettings settings,
-                          ConnectionObserver observer) {
-        p.addLast("framer", new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
+                          boolean proxyProtocol, AdmissionLimits limits, ConnectionObserver observer) {
+        if (proxyProtocol) {
+            p.addLast("proxy", new HAProxyMessageDecoder());
+        }
+        p.addLast("gate", new Gate(limits, observer, proxyProtocol, settings.loginTimeout()))
+                .addLast("framer", new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
                 .addLast("dispatch", new DispatchHandler(contexts, settings, observer));
+    }
+
+    /** New settings for connections accepted from now on (address, port and PROXY stay as bound). */
+    public void update(ListenerSettings next) {
+        settings.set(next);
+        limits.update(next.limits());
     }
 
     public Transport transport() {
         return transport;
     }
 
-    /** Connections open right now. */
+    public AdmissionLimits limits() {
+        return limits;
+    }
+
+    /** Connections open right now (admitted or not yet). */
     public int openConnections() {
         return connections.size();
     }
 
+    public boolean isListening() {
+        return listener != null && listener.isActive();
+    }
+
     /**
-     * Stops accepting, lets open handshakes run for up to {@code grace}, then closes the rest.
+     * Stops accepting, lets open conversations run for up to {@code grace}, then ends the rest.
      */
     public void stop(Duration grace) throws InterruptedException {
         if (listener != null) {
             listener.close().sync();
         }
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        connections.close().await(5, TimeUnit.SECONDS);
+        for (Channel ch : connections) {
+            DispatchHandler h = ch.pipeline().get(DispatchHandler.class);
+            ChannelHandlerContext ctx = ch.pipeline().context(DispatchHandler.class);
+            if (h != null && ctx != null) {
+                ch.eventLoop().execute(() -> h.shutdown(ctx));
+            } else {
+                ch.close();
+            }
+        }
+        connections.newCloseFuture().await(5, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

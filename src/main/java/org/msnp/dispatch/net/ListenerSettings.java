@@ -11,7 +11,11 @@ import org.msnp.dispatch.protocol.HostPort;
  * @param loginTimeout  how long a connection may stay silent before its VER
  * @param idleTimeout   how long it may stay silent after VER
  * @param closeLinger   how long input is drained after the last reply before the socket closes
+ * @param proxyProtocol expect a PROXY protocol v1/v2 header before anything else
+ * @param limits        connection limits (the listener's address, port and PROXY setting are fixed
+ *                      at start; everything else follows configuration reloads for new connections)
  */
-public record ListenerSettings(String host, int port, Optional<HostPort> publicAddress, Duration loginTimeout,
-                               Duration idleTimeout, int maxLineLength, Duration closeLinger) {
+public record ListenerSettings(String host, int port, boolean proxyProtocol, Optional<HostPort> publicAddress,
+                               Duration loginTimeout, Duration idleTimeout, int maxLineLength, Duration closeLinger,
+                               AdmissionLimits.Thresholds limits) {
 }

@@ -1,0 +1,121 @@
+package org.msnp.dispatch.admin;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.msnp.dispatch.net.ConnectionObserver;
+import org.msnp.dispatch.net.ConnectionRecord;
+import org.msnp.dispatch.routing.NsTarget;
+
+/**
+ * The server's metrics, in a Prometheus registry (docs/operations.md lists every one):
+ * connections open, handshakes by transport / dialect / outcome, error codes sent, referrals
+ * per NS target, NS health, refused connections, configuration reloads, handshake duration.
+ */
+public final class DispatchMetrics implements ConnectionObserver {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> health = new ConcurrentHashMap<>();
+
+    public DispatchMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        openGauge("tcp");
+        openGauge("http");
+        reloadCounter("ok");
+        reloadCounter("failed");
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private AtomicInteger openGauge(String transport) {
+        return open.computeIfAbsent(transport, t -> {
+            AtomicInteger n = new AtomicInteger();
+            Gauge.builder("msnp.connections.open", n, AtomicInteger::get).tag("transport", t)
+                    .description("connections (TCP) or gateway sessions (HTTP) open now").register(registry);
+            return n;
+        });
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        String key = name + '|' + String.join("|", tags);
+        Counter c = counters.get(key);
+        if (c == null) {
+            c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+        }
+        return c;
+    }
+
+    private Counter reloadCounter(String result) {
+        return counter("msnp.config.reloads", "configuration reloads by result", "result", result);
+    }
+
+    @Override
+    public void opened(String transport) {
+        openGauge(transport).incrementAndGet();
+    }
+
+    @Override
+    public void finished(ConnectionRecord r) {
+        openGauge(r.transport()).decrementAndGet();
+        String outcome = r.summary().outcomeLabel();
+        counter("msnp.handshakes", "finished dispatch conversations by outcome", "transport", r.transport(),
+                "dialect", r.summary().dialect(), "outcome", outcome).increment();
+        r.summary().error().ifPresent(e -> counter("msnp.errors.sent", "error replies sent, by code", "code", e.text()).increment());
+        r.summary().referredTo().ifPresent(ns -> counter("msnp.referrals", "XFR referrals by Notification Server",
+                "target", ns.toString()).increment());
+        duration(r.transport()).record(r.duration());
+    }
+
+    private Timer duration(String transport) {
+        Timer t = durations.get(transport);
+        if (t == null) {
+            t = durations.computeIfAbsent(transport, k -> Timer.builder("msnp.handshake.duration")
+                    .description("connection lifetime from accept (or gateway open) to close").tag("transport", k)
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(120)).register(registry));
+        }
+        return t;
+    }
+
+    @Override
+    public void refused(String transport, String reason) {
+        counter("msnp.connections.refused", "connections turned away before their conversation", "transport", transport,
+                "reason", reason).increment();
+    }
+
+    public void reloaded(boolean ok) {
+        reloadCounter(ok ? "ok" : "failed").increment();
+    }
+
+    /** Shows a target's health as msnp_ns_healthy{target} 1/0. */
+    public void track(NsTarget target) {
+        AtomicInteger g = health.computeIfAbsent(target.address().toString(), k -> {
+            AtomicInteger v = new AtomicInteger();
+            Gauge.builder("msnp.ns.healthy", v, AtomicInteger::get).tag("target", k)
+                    .description("1 while the Notification Server passes its health check").register(registry);
+            return v;
+        });
+        g.set(target.isHealthy() ? 1 : 0);
+    }
+}

@@ -1,0 +1,117 @@
+package org.msnp.dispatch.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * First handler of a connection: learns who the client really is (from the socket, or from the
+ * PROXY protocol header a load balancer sends first) and admits it against the
+ * {@link AdmissionLimits}. Only an admitted connection becomes active for the handlers behind.
+ */
+final class Gate extends ChannelInboundHandlerAdapter {
+    /** The client address (from the PROXY header when there is one). */
+    static final AttributeKey<InetSocketAddress> CLIENT = AttributeKey.valueOf("msnp.client");
+    /** The address the client connected to (the PROXY header's destination when there is one). */
+    static final AttributeKey<InetSocketAddress> REACHED = AttributeKey.valueOf("msnp.reached");
+
+    private final AdmissionLimits limits;
+    private final ConnectionObserver observer;
+    private final boolean proxyProtocol;
+    private final Duration headerTimeout;
+    private InetAddress admitted;
+    private ScheduledFuture<?> headerTimer;
+
+    Gate(AdmissionLimits limits, ConnectionObserver observer, boolean proxyProtocol, Duration headerTimeout) {
+        this.limits = limits;
+        this.observer = observer;
+        this.proxyProtocol = proxyProtocol;
+        this.headerTimeout = headerTimeout;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (proxyProtocol) {
+            headerTimer = ctx.executor().schedule(() -> {
+                observer.refused("tcp", "proxy-header-timeout");
+                ctx.close();
+            }, headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        admit(ctx, remote, (InetSocketAddress) ctx.channel().localAddress());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HAProxyMessage header) {
+            try {
+                if (headerTimer != null) {
+                    headerTimer.cancel(false);
+                }
+                InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+                InetSocketAddress reached = (InetSocketAddress) ctx.channel().localAddress();
+                if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
+                        && header.destinationAddress() != null) {
+                    client = new InetSocketAddress(InetAddress.getByName(header.sourceAddress()), header.sourcePort());
+                    reached = new InetSocketAddress(InetAddress.getByName(header.destinationAddress()), header.destinationPort());
+                }
+                admit(ctx, client, reached);
+            } catch (java.net.UnknownHostException e) {
+                observer.refused("tcp", "proxy-header");
+                ctx.close();
+            } finally {
+                header.release();
+            }
+            return;
+        }
+        if (admitted == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void admit(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress reached) {
+        AdmissionLimits.Refusal refusal = limits.admit(client.getAddress(), System.nanoTime());
+        if (refusal != null) {
+            observer.refused("tcp", refusal.label());
+            ctx.close();
+            return;
+        }
+        admitted = client.getAddress();
+        ctx.channel().attr(CLIENT).set(client);
+        ctx.channel().attr(REACHED).set(reached);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (admitted == null) {
+            // a connection without a valid PROXY header on a PROXY listener, or reset early
+            observer.refused("tcp", proxyProtocol ? "proxy-header" : "error");
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+        }
+        if (admitted != null) {
+            limits.release(admitted);
+            ctx.fireChannelInactive();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.msnp.dispatch.app;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.msnp.dispatch.config.ConfigLoader;
+import org.msnp.dispatch.config.DispatchConfig;
+import org.msnp.dispatch.net.ConnectionObserver;
+import org.msnp.dispatch.net.ConnectionRecord;
+
+/** Test configurations and a recording observer. */
+final class TestServers {
+    private TestServers() {
+    }
+
+    /** YAML with the listener and admin on free loopback ports, plus {@code rest}. */
+    static DispatchConfig config(String rest) throws Exception {
+        return ConfigLoader.parse("listen: 127.0.0.1:0\nadmin:\n  listen: 127.0.0.1:0\n" + rest, "test.yaml");
+    }
+
+    /** Records every finished connection and every refusal. */
+    static final class Recorder implements ConnectionObserver {
+        final List<ConnectionRecord> finished = Collections.synchronizedList(new ArrayList<>());
+        final List<String> refused = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void finished(ConnectionRecord record) {
+            finished.add(record);
+        }
+
+        @Override
+        public void refused(String transport, String reason) {
+            refused.add(reason);
+        }
+
+        List<String> ends() {
+            synchronized (finished) {
+                return finished.stream().map(ConnectionRecord::end).toList();
+            }
+        }
+    }
+}
