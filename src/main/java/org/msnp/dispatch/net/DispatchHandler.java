@@ -51,7 +51,8 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         lastRead = openedAt;
         session = new DispatchSession(contexts.get(), current(ctx));
         observer.opened("tcp");
-        arm(ctx, settings.loginTimeout());
+        // The first check comes at the earlier of the two limits; each check re-arms for the time left.
+        arm(ctx, settings.loginTimeout().compareTo(settings.idleTimeout()) < 0 ? settings.loginTimeout() : settings.idleTimeout());
         ctx.fireChannelActive();
     }
 

@@ -28,6 +28,7 @@ final class Gate extends ChannelInboundHandlerAdapter {
     private final boolean proxyProtocol;
     private final Duration headerTimeout;
     private InetAddress admitted;
+    private boolean refused;
     private ScheduledFuture<?> headerTimer;
 
     Gate(AdmissionLimits limits, ConnectionObserver observer, boolean proxyProtocol, Duration headerTimeout) {
@@ -40,10 +41,8 @@ final class Gate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (proxyProtocol) {
-            headerTimer = ctx.executor().schedule(() -> {
-                observer.refused("tcp", "proxy-header-timeout");
-                ctx.close();
-            }, headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            headerTimer = ctx.executor().schedule(() -> refuse(ctx, "proxy-header-timeout"),
+                    headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -66,8 +65,7 @@ final class Gate extends ChannelInboundHandlerAdapter {
                 }
                 admit(ctx, client, reached);
             } catch (java.net.UnknownHostException e) {
-                observer.refused("tcp", "proxy-header");
-                ctx.close();
+                refuse(ctx, "proxy-header");
             } finally {
                 header.release();
             }
@@ -83,8 +81,7 @@ final class Gate extends ChannelInboundHandlerAdapter {
     private void admit(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress reached) {
         AdmissionLimits.Refusal refusal = limits.admit(client.getAddress(), System.nanoTime());
         if (refusal != null) {
-            observer.refused("tcp", refusal.label());
-            ctx.close();
+            refuse(ctx, refusal.label());
             return;
         }
         admitted = client.getAddress();
@@ -97,11 +94,18 @@ final class Gate extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (admitted == null) {
             // a connection without a valid PROXY header on a PROXY listener, or reset early
-            observer.refused("tcp", proxyProtocol ? "proxy-header" : "error");
-            ctx.close();
+            refuse(ctx, proxyProtocol ? "proxy-header" : "error");
             return;
         }
         ctx.fireExceptionCaught(cause);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String reason) {
+        if (!refused) {
+            refused = true;
+            observer.refused("tcp", reason);
+        }
+        ctx.close();
     }
 
     @Override
