@@ -64,10 +64,10 @@ public final class Application implements AutoCloseable {
     }
 
     static ListenerSettings listenerSettings(DispatchConfig config) {
-        BindAddress bind = config.listenAddress();
+        BindAddress bind = config.listen();
         DispatchConfig.Limits limits = config.limits();
         return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
-                limits.login(), limits.idle(), limits.maxLineLength(), limits.linger(),
+                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(), limits.closeLinger(),
                 new AdmissionLimits.Thresholds(limits.maxConnections(), limits.maxConnectionsPerIp(),
                         limits.newConnectionsPerIpPerSecond()));
     }
@@ -97,7 +97,7 @@ public final class Application implements AutoCloseable {
         startChecks(pool, config);
         tcpAddress = tcp.start();
         if (config.admin().enabled()) {
-            BindAddress a = config.admin().listenAddress();
+            BindAddress a = config.admin().listen();
             adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());
         }
         if (file.isPresent()) {
@@ -113,8 +113,8 @@ public final class Application implements AutoCloseable {
             checker = null;
             return;
         }
-        checker = new HealthChecker(p, service, Transport.best().clientChannel(), hc.intervalDuration(),
-                hc.timeoutDuration(), hc.rise(), hc.fall(), (target, healthy) -> {
+        checker = new HealthChecker(p, service, Transport.best().clientChannel(), hc.interval(),
+                hc.timeout(), hc.rise(), hc.fall(), (target, healthy) -> {
                     metrics.track(target);
                     if (healthy) {
                         LOG.info("Notification Server {} is healthy again", target.address());
@@ -274,7 +274,7 @@ public final class Application implements AutoCloseable {
     /** Graceful stop: no new connections, open ones get the configured grace period. */
     @Override
     public void close() throws InterruptedException {
-        stop(config.limits().grace());
+        stop(config.limits().shutdownGrace());
     }
 
     /** Stops at once, without a grace period (tests). */

@@ -11,7 +11,7 @@ public final class Contexts {
 
     public static NsPool pool(DispatchConfig config) {
         DispatchConfig.NotificationServers ns = config.notificationServers();
-        return new NsPool(ns.targets().stream().map(DispatchConfig.Target::hostPort).toList(),
+        return new NsPool(ns.targets().stream().map(DispatchConfig.Target::address).toList(),
                 ns.targets().stream().map(DispatchConfig.Target::weight).toList(), ns.selection());
     }
 

@@ -61,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
             LOG.debug("SIGHUP is not available here: {}", e.getMessage());
         }
         stop.await();
-        LOG.info("shutting down: no new connections, up to {} for the open ones", app.config().limits().shutdownGrace());
+        LOG.info("shutting down: no new connections, up to {} for the open ones", org.msnp.dispatch.config.Durations.format(app.config().limits().shutdownGrace()));
         app.close();
         LOG.info("stopped");
         return 0;

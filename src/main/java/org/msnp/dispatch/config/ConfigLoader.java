@@ -86,13 +86,20 @@ public final class ConfigLoader {
                         + Arrays.stream(f.getTargetType().getEnumConstants()).map(c -> kebab(((Enum<?>) c).name()))
                         .collect(Collectors.joining(", ")));
             }
+            if (m instanceof InvalidFormatException f && f.getTargetType() != null && VALUE_TYPES.contains(f.getTargetType())) {
+                return new ConfigException(source, line, path, f.getOriginalMessage());
+            }
             if (m instanceof MismatchedInputException mi && mi.getTargetType() != null) {
-                return new ConfigException(source, line, path, "expected " + describeType(mi.getTargetType()) + firstSentence(m));
+                return new ConfigException(source, line, path, "expected " + describeType(mi.getTargetType()));
             }
             return new ConfigException(source, line, path, firstSentence(m).replaceFirst("^: ", ""));
         }
         return new ConfigException(source, line, "", "YAML syntax: " + firstSentence(e).replaceFirst("^: ", ""));
     }
+
+    private static final java.util.Set<Class<?>> VALUE_TYPES = java.util.Set.of(java.time.Duration.class,
+            BindAddress.class, org.msnp.dispatch.protocol.HostPort.class, org.msnp.dispatch.protocol.ClientVersion.class,
+            DialectSet.class, LocaleId.class, Url.class);
 
     private static String rootMessage(Throwable t) {
         Throwable c = t;
@@ -115,6 +122,9 @@ public final class ConfigLoader {
     private static String describeType(Class<?> t) {
         if (t == String.class) {
             return "a text value";
+        }
+        if (VALUE_TYPES.contains(t)) {
+            return "one value, not a list or mapping";
         }
         if (t == Integer.class || t == int.class) {
             return "a whole number";
@@ -161,6 +171,24 @@ public final class ConfigLoader {
                 return new KebabEnumDeserializer(raw);
             }
         });
+        SimpleModule values = new SimpleModule("config-values");
+        text(values, java.time.Duration.class, Durations::parse);
+        text(values, BindAddress.class, BindAddress::parse);
+        text(values, org.msnp.dispatch.protocol.HostPort.class, org.msnp.dispatch.protocol.HostPort::parse);
+        text(values, org.msnp.dispatch.protocol.ClientVersion.class, org.msnp.dispatch.protocol.ClientVersion::of);
+        text(values, DialectSet.class, DialectSet::parse);
+        text(values, LocaleId.class, LocaleId::parse);
+        text(values, Url.class, Url::new);
+        values.addKeyDeserializer(LocaleId.class, new com.fasterxml.jackson.databind.KeyDeserializer() {
+            @Override
+            public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+                try {
+                    return LocaleId.parse(key);
+                } catch (IllegalArgumentException e) {
+                    throw InvalidFormatException.from(ctxt.getParser(), e.getMessage(), key, LocaleId.class);
+                }
+            }
+        });
         return JsonMapper.builder(new YAMLFactory())
                 .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -169,7 +197,26 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .addModule(enums)
+                .addModule(values)
                 .build();
+    }
+
+    /** A value written as one scalar and read by {@code parse}, which explains what is wrong. */
+    private static <T> void text(SimpleModule module, Class<T> type, java.util.function.Function<String, T> parse) {
+        module.addDeserializer(type, new com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<T>(type) {
+            @Override
+            public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                if (!p.currentToken().isScalarValue()) {
+                    throw MismatchedInputException.from(p, type, "expected one value");
+                }
+                String text = p.getText();
+                try {
+                    return parse.apply(text);
+                } catch (IllegalArgumentException e) {
+                    throw InvalidFormatException.from(p, e.getMessage(), text, type);
+                }
+            }
+        });
     }
 
     /** Enum values written in kebab-case ({@code echo-cvr0}, {@code reject-420}). */

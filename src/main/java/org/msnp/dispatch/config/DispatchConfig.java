@@ -3,7 +3,6 @@ package org.msnp.dispatch.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +12,8 @@ import org.msnp.dispatch.policy.Rule;
 import org.msnp.dispatch.policy.UnknownClients;
 import org.msnp.dispatch.policy.VersionPolicy;
 import org.msnp.dispatch.protocol.ClientVersion;
-import org.msnp.dispatch.protocol.Dialect;
 import org.msnp.dispatch.protocol.ErrorCode;
 import org.msnp.dispatch.protocol.HostPort;
-import org.msnp.dispatch.protocol.Lcid;
 import org.msnp.dispatch.routing.NsPool.Selection;
 import org.msnp.dispatch.session.ForeignHandles;
 import org.msnp.dispatch.session.RemovedCommand;
@@ -26,24 +23,20 @@ import org.msnp.dispatch.session.VerReplyStyle;
 /**
  * The whole configuration file, bound from YAML (keys in kebab-case; unknown keys are refused).
  * Every key is optional: an absent key takes its embedded default, so an empty file, or no file,
- * gives a server that accepts every client and refers it to 127.0.0.1:1864. Values are checked
- * here, as they are bound, so that an error names the file, line and key.
+ * gives a server that accepts every client and refers it to 127.0.0.1:1864. Scalar values are
+ * typed (addresses, durations, versions, LCIDs, URLs) so that a bad one is reported at its own
+ * line and key; rules that span several keys are checked in the record constructors.
  * docs/configuration.md describes each key.
  */
-public record DispatchConfig(String listen, Boolean proxyProtocol, String publicAddress, String dialects,
+public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort publicAddress, DialectSet dialects,
                              Protocol protocol, NotificationServers notificationServers,
                              List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
                              GatewayConfig gateway) {
 
     public DispatchConfig {
-        listen = orDefault(listen, "0.0.0.0:1863");
-        BindAddress.parse(listen);
+        listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
         proxyProtocol = orDefault(proxyProtocol, false);
-        if (publicAddress != null) {
-            HostPort.parse(publicAddress);
-        }
-        dialects = orDefault(dialects, "MSNP2..MSNP23");
-        dialectSet(dialects);
+        dialects = orDefault(dialects, DialectSet.parse("MSNP2..MSNP23"));
         protocol = orDefault(protocol, Protocol.DEFAULT);
         notificationServers = orDefault(notificationServers, NotificationServers.DEFAULT);
         foreignHandles = foreignHandles == null ? List.of() : List.copyOf(foreignHandles);
@@ -59,17 +52,13 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
         return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public BindAddress listenAddress() {
-        return BindAddress.parse(listen);
-    }
-
     /** The address named in XFR as this server; empty: the local address the client reached. */
     public Optional<HostPort> publicHostPort() {
-        return Optional.ofNullable(publicAddress).map(HostPort::parse);
+        return Optional.ofNullable(publicAddress);
     }
 
     public SessionRules sessionRules() {
-        return new SessionRules(dialectSet(dialects), protocol.verReply(),
+        return new SessionRules(dialects.dialects(), protocol.verReply(),
                 protocol.dialectNames() == DialectNames.CASE_INSENSITIVE, protocol.infMsnp2(),
                 protocol.infInMsnp8Plus(), protocol.md5InMsnp8Plus(), protocol.outReply(),
                 ErrorCode.of(protocol.noNotificationServer()));
@@ -77,27 +66,6 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
 
     public ForeignHandles foreign() {
         return new ForeignHandles(foreignHandles);
-    }
-
-    /** {@code MSNP2..MSNP23}, {@code MSNP8}, or a comma list of those. */
-    static EnumSet<Dialect> dialectSet(String text) {
-        EnumSet<Dialect> set = EnumSet.noneOf(Dialect.class);
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            int dots = p.indexOf("..");
-            Dialect from = dialect(dots < 0 ? p : p.substring(0, dots));
-            Dialect to = dots < 0 ? from : dialect(p.substring(dots + 2));
-            if (to.compareTo(from) < 0) {
-                throw new IllegalArgumentException("'" + p + "' runs backwards");
-            }
-            set.addAll(EnumSet.range(from, to));
-        }
-        return set;
-    }
-
-    private static Dialect dialect(String name) {
-        return Dialect.parse(name.trim(), false).orElseThrow(() -> new IllegalArgumentException(
-                "'" + name.trim() + "' is not a dialect: write MSNP2 … MSNP23, a range such as MSNP8..MSNP21, or a comma list"));
     }
 
     static <T> T orDefault(T value, T fallback) {
@@ -137,18 +105,18 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
 
         public NotificationServers {
             selection = orDefault(selection, Selection.ROUND_ROBIN);
-            targets = targets == null ? List.of(new Target("127.0.0.1:1864", 1)) : List.copyOf(targets);
+            targets = targets == null ? List.of(new Target(HostPort.parse("127.0.0.1:1864"), 1)) : List.copyOf(targets);
             healthCheck = orDefault(healthCheck, HealthCheck.DEFAULT);
         }
     }
 
     /** {@code host:port}, or {@code {address: host:port, weight: n}}. */
-    public record Target(String address, Integer weight) {
+    public record Target(HostPort address, Integer weight) {
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
         public Target {
             if (address == null) {
                 throw new IllegalArgumentException("a target needs an address (host:port)");
             }
-            HostPort.parse(address);
             weight = orDefault(weight, 1);
             if (weight < 1 || weight > 1000) {
                 throw new IllegalArgumentException("weight must be 1..1000, got " + weight);
@@ -157,67 +125,54 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
 
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         static Target of(String address) {
-            return new Target(address, 1);
-        }
-
-        public HostPort hostPort() {
-            return HostPort.parse(address);
+            return new Target(HostPort.parse(address), 1);
         }
     }
 
     /** Active TCP checks of each target; off, every target counts as healthy. */
-    public record HealthCheck(Boolean enabled, String interval, String timeout, Integer rise, Integer fall) {
+    public record HealthCheck(Boolean enabled, Duration interval, Duration timeout, Integer rise, Integer fall) {
         static final HealthCheck DEFAULT = new HealthCheck(null, null, null, null, null);
 
         public HealthCheck {
             enabled = orDefault(enabled, true);
-            interval = orDefault(interval, "5s");
-            timeout = orDefault(timeout, "2s");
-            DurationText.parse(interval);
-            DurationText.parse(timeout);
+            interval = orDefault(interval, Duration.ofSeconds(5));
+            timeout = orDefault(timeout, Duration.ofSeconds(2));
             rise = orDefault(rise, 2);
             fall = orDefault(fall, 3);
-            if (rise < 1 || fall < 1) {
-                throw new IllegalArgumentException("rise and fall must be at least 1");
+            if (rise < 1 || fall < 1 || interval.isZero() || timeout.isZero()) {
+                throw new IllegalArgumentException("interval, timeout, rise and fall must be positive");
             }
-        }
-
-        public Duration intervalDuration() {
-            return DurationText.parse(interval);
-        }
-
-        public Duration timeoutDuration() {
-            return DurationText.parse(timeout);
         }
     }
 
     /** The version policy: rules tried in order, and what answers a client none covers. */
-    public record Policy(UnknownClients.Mode unknownClients, String unknownDownloadUrl, String unknownInfoUrl,
-                         String versionCeiling, List<RuleEntry> rules) {
+    public record Policy(UnknownClients.Mode unknownClients, Url unknownDownloadUrl, Url unknownInfoUrl,
+                         ClientVersion versionCeiling, List<RuleEntry> rules) {
         static final Policy DEFAULT = new Policy(null, null, null, null, null);
 
         public Policy {
             unknownClients = orDefault(unknownClients, UnknownClients.Mode.ECHO);
-            unknownDownloadUrl = url(orDefault(unknownDownloadUrl, "http://messenger.msn.com"), "unknown-download-url");
-            unknownInfoUrl = url(orDefault(unknownInfoUrl, "http://messenger.msn.com"), "unknown-info-url");
-            versionCeiling = orDefault(versionCeiling, VersionPolicy.DEFAULT_CEILING.text());
-            ClientVersion.of(versionCeiling);
+            unknownDownloadUrl = orDefault(unknownDownloadUrl, new Url("http://messenger.msn.com"));
+            unknownInfoUrl = orDefault(unknownInfoUrl, new Url("http://messenger.msn.com"));
+            versionCeiling = orDefault(versionCeiling, VersionPolicy.DEFAULT_CEILING);
             rules = rules == null ? List.of() : List.copyOf(rules);
         }
 
         public VersionPolicy build() {
             return new VersionPolicy(rules.stream().map(RuleEntry::rule).toList(),
-                    new UnknownClients(unknownClients, unknownDownloadUrl, unknownInfoUrl), ClientVersion.of(versionCeiling));
+                    new UnknownClients(unknownClients, unknownDownloadUrl.text(), unknownInfoUrl.text()), versionCeiling);
         }
     }
 
     /** One rule of the version policy, as written in the file. */
-    public record RuleEntry(String library, List<String> osTypes, List<String> archs, List<String> locales,
-                            String from, String below, String recommended,
-                            @JsonProperty("recommended-2") String recommended2, String minimum,
-                            String downloadUrl, Map<String, String> downloadUrls, String infoUrl) {
+    public record RuleEntry(String library, List<String> osTypes, List<String> archs, List<LocaleId> locales,
+                            ClientVersion from, ClientVersion below, ClientVersion recommended,
+                            @JsonProperty("recommended-2") ClientVersion recommended2, ClientVersion minimum,
+                            Url downloadUrl, Map<LocaleId, Url> downloadUrls, Url infoUrl) {
         public RuleEntry {
-            require(library, "library");
+            if (library == null || library.isBlank() || library.indexOf(' ') >= 0) {
+                throw new IllegalArgumentException("a rule needs library (a name such as MSNMSGR, or *)");
+            }
             require(recommended, "recommended");
             require(minimum, "minimum");
             require(downloadUrl, "download-url");
@@ -227,14 +182,12 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
             locales = locales == null ? List.of() : List.copyOf(locales);
             recommended2 = orDefault(recommended2, recommended);
             downloadUrls = downloadUrls == null ? Map.of() : Map.copyOf(downloadUrls);
-            url(downloadUrl, "download-url");
-            url(infoUrl, "info-url");
             build(library, osTypes, archs, locales, from, below, recommended, recommended2, minimum, downloadUrl,
                     downloadUrls, infoUrl);
         }
 
-        private static void require(String value, String key) {
-            if (value == null || value.isBlank()) {
+        private static void require(Object value, String key) {
+            if (value == null) {
                 throw new IllegalArgumentException("a rule needs " + key);
             }
         }
@@ -244,45 +197,30 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
                     downloadUrls, infoUrl);
         }
 
-        private static Rule build(String library, List<String> osTypes, List<String> archs, List<String> locales,
-                                  String from, String below, String recommended, String recommended2, String minimum,
-                                  String downloadUrl, Map<String, String> downloadUrls, String infoUrl) {
+        private static Rule build(String library, List<String> osTypes, List<String> archs, List<LocaleId> locales,
+                                  ClientVersion from, ClientVersion below, ClientVersion recommended,
+                                  ClientVersion recommended2, ClientVersion minimum, Url downloadUrl,
+                                  Map<LocaleId, Url> downloadUrls, Url infoUrl) {
             TreeMap<Integer, String> perLocale = new TreeMap<>();
-            downloadUrls.forEach((k, v) -> perLocale.put(locale(k), url(v, "download-urls." + k)));
-            return new Rule(library, osTypes, archs, locales.stream().map(DispatchConfig::locale).toList(),
-                    Optional.ofNullable(from).map(ClientVersion::of), Optional.ofNullable(below).map(ClientVersion::of),
-                    ClientVersion.of(recommended), ClientVersion.of(recommended2), ClientVersion.of(minimum),
-                    DownloadUrl.of(downloadUrl, perLocale), infoUrl);
+            downloadUrls.forEach((k, v) -> perLocale.put(k.value(), v.text()));
+            return new Rule(library, osTypes, archs, locales.stream().map(LocaleId::value).toList(),
+                    Optional.ofNullable(from), Optional.ofNullable(below), recommended, recommended2, minimum,
+                    DownloadUrl.of(downloadUrl.text(), perLocale), infoUrl.text());
         }
-    }
-
-    static int locale(String text) {
-        int lcid = Lcid.parse(text);
-        if (lcid == Lcid.MALFORMED || !Lcid.isKnown(lcid)) {
-            throw new IllegalArgumentException("'" + text + "' is not a Windows LCID such as 0x0409 (see [MS-LCID])");
-        }
-        return lcid;
-    }
-
-    /** A URL goes into a reply as one token: it must not contain spaces or line breaks. */
-    static String url(String text, String key) {
-        if (text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-            throw new IllegalArgumentException(key + " must be a non-empty URL of printable ASCII without spaces (encode a space as %20)");
-        }
-        return text;
     }
 
     /** Per-connection limits and timers. */
-    public record Limits(String idleTimeout, String loginTimeout, Integer maxLineLength, Integer maxConnections,
-                         Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, String closeLinger,
-                         String shutdownGrace) {
+    public record Limits(Duration idleTimeout, Duration loginTimeout, Integer maxLineLength, Integer maxConnections,
+                         Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, Duration closeLinger,
+                         Duration shutdownGrace) {
         static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null);
 
         public Limits {
-            idleTimeout = orDefault(idleTimeout, "60s");
-            loginTimeout = orDefault(loginTimeout, "15s");
-            DurationText.parse(idleTimeout);
-            DurationText.parse(loginTimeout);
+            idleTimeout = orDefault(idleTimeout, Duration.ofSeconds(60));
+            loginTimeout = orDefault(loginTimeout, Duration.ofSeconds(15));
+            if (idleTimeout.isZero() || loginTimeout.isZero()) {
+                throw new IllegalArgumentException("idle-timeout and login-timeout must be positive");
+            }
             maxLineLength = orDefault(maxLineLength, 4096);
             if (maxLineLength < 256 || maxLineLength > 1 << 20) {
                 throw new IllegalArgumentException("max-line-length must be 256..1048576 bytes, got " + maxLineLength);
@@ -293,26 +231,8 @@ public record DispatchConfig(String listen, Boolean proxyProtocol, String public
             if (maxConnections < 1 || maxConnectionsPerIp < 1 || newConnectionsPerIpPerSecond < 0) {
                 throw new IllegalArgumentException("connection limits must be positive (new-connections-per-ip-per-second: 0 = off)");
             }
-            closeLinger = orDefault(closeLinger, "2s");
-            shutdownGrace = orDefault(shutdownGrace, "10s");
-            DurationText.parse(closeLinger);
-            DurationText.parse(shutdownGrace);
-        }
-
-        public Duration idle() {
-            return DurationText.parse(idleTimeout);
-        }
-
-        public Duration login() {
-            return DurationText.parse(loginTimeout);
-        }
-
-        public Duration linger() {
-            return DurationText.parse(closeLinger);
-        }
-
-        public Duration grace() {
-            return DurationText.parse(shutdownGrace);
+            closeLinger = orDefault(closeLinger, Duration.ofSeconds(2));
+            shutdownGrace = orDefault(shutdownGrace, Duration.ofSeconds(10));
         }
     }
 }

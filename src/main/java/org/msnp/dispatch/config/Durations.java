@@ -5,13 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as operators write them: {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h}. */
-final class DurationText {
+public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
 
-    private DurationText() {
+    private Durations() {
     }
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: write e.g. 500ms, 60s, 2m or 1h");
@@ -29,12 +29,13 @@ final class DurationText {
         }
     }
 
-    static String format(Duration d) {
+    /** The shortest of {@code 1h}, {@code 2m}, {@code 60s}, {@code 500ms} that is exact. */
+    public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
+        if (ms > 0 && ms % 3_600_000 == 0) {
             return ms / 3_600_000 + "h";
         }
-        if (ms % 60_000 == 0 && ms > 0) {
+        if (ms > 0 && ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }
         if (ms % 1000 == 0) {
