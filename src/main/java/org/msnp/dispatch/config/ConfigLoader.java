@@ -27,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -62,24 +64,46 @@ public final class ConfigLoader {
             DispatchConfig config = MAPPER.readValue(text, DispatchConfig.class);
             return config != null ? config : DispatchConfig.defaults();
         } catch (JacksonException e) {
-            throw describe(e, source);
+            if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("No content to map")) {
+                return DispatchConfig.defaults(); // only comments
+            }
+            throw describe(e, source, text);
         } catch (RuntimeException e) {
             throw new ConfigException(source, 0, "", String.valueOf(e.getMessage()));
         }
     }
 
-    private static ConfigException describe(JacksonException e, String source) {
+    private static ConfigException describe(JacksonException e, String source, String text) {
         JsonLocation loc = e.getLocation();
         int line = loc != null ? loc.getLineNr() : 0;
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) {
+                String problem = y.getContext() == null ? y.getProblem() : y.getContext() + ": " + y.getProblem();
+                int at = y.getProblemMark() != null ? y.getProblemMark().getLine() + 1 : line;
+                return new ConfigException(source, at, "", "YAML syntax: " + problem);
+            }
+        }
         if (e instanceof JsonMappingException m) {
             String path = path(m);
+            List<Object> segments = segments(m);
             if (m instanceof UnrecognizedPropertyException u) {
                 String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                         .map(Object::toString).sorted().collect(Collectors.joining(", "));
-                return new ConfigException(source, line, path, "unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")"));
+                return new ConfigException(source, lineOf(text, segments, line), path,
+                        "unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")"));
             }
             if (m instanceof ValueInstantiationException && m.getCause() != null) {
-                return new ConfigException(source, line, path, rootMessage(m.getCause()));
+                Throwable cause = root(m.getCause());
+                if (cause instanceof BadValue bad) {
+                    List<Object> keyed = new ArrayList<>(segments);
+                    keyed.add(bad.key());
+                    int keyLine = KeyLines.find(text, keyed);
+                    if (keyLine > 0) {
+                        return new ConfigException(source, keyLine, path.isEmpty() ? bad.key() : path + "." + bad.key(),
+                                bad.getMessage());
+                    }
+                }
+                return new ConfigException(source, lineOf(text, segments, line), path, String.valueOf(cause.getMessage()));
             }
             if (m instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
                 return new ConfigException(source, line, path, "'" + f.getValue() + "' is not one of "
@@ -94,19 +118,42 @@ public final class ConfigLoader {
             }
             return new ConfigException(source, line, path, firstSentence(m).replaceFirst("^: ", ""));
         }
+        if (e instanceof com.fasterxml.jackson.core.JsonParseException
+                && String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(e.getOriginalMessage());
+            return new ConfigException(source, line, d.find() ? d.group(1) : "", "duplicate key");
+        }
         return new ConfigException(source, line, "", "YAML syntax: " + firstSentence(e).replaceFirst("^: ", ""));
+    }
+
+    /** The key's own line where the text lets us find it; else what the parser said. */
+    private static int lineOf(String text, List<Object> segments, int fallback) {
+        int found = KeyLines.find(text, segments);
+        return found > 0 ? found : fallback;
+    }
+
+    private static List<Object> segments(JsonMappingException m) {
+        List<Object> out = new ArrayList<>();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getFieldName() != null) {
+                out.add(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                out.add(r.getIndex());
+            }
+        }
+        return out;
     }
 
     private static final java.util.Set<Class<?>> VALUE_TYPES = java.util.Set.of(java.time.Duration.class,
             BindAddress.class, org.msnp.dispatch.protocol.HostPort.class, org.msnp.dispatch.protocol.ClientVersion.class,
             DialectSet.class, LocaleId.class, Url.class);
 
-    private static String rootMessage(Throwable t) {
+    private static Throwable root(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        return String.valueOf(c.getMessage());
+        return c;
     }
 
     private static String firstSentence(JacksonException e) {
@@ -195,6 +242,7 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .addModule(enums)
                 .addModule(values)

@@ -72,6 +72,12 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
         return value != null ? value : fallback;
     }
 
+    static void positive(String key, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new BadValue(key, key + " must be longer than 0");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
 
     public enum DialectNames { CASE_SENSITIVE, CASE_INSENSITIVE }
@@ -87,14 +93,14 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
             dialectNames = orDefault(dialectNames, DialectNames.CASE_SENSITIVE);
             infMsnp2 = infMsnp2 == null ? List.of("MD5") : List.copyOf(infMsnp2);
             if (infMsnp2.isEmpty() || !infMsnp2.stream().allMatch(p -> p.equals("MD5") || p.equals("CTP"))) {
-                throw new IllegalArgumentException("inf-msnp2 lists MD5 and optionally CTP, got " + infMsnp2);
+                throw new BadValue("inf-msnp2", "inf-msnp2 lists MD5 and optionally CTP, got " + infMsnp2);
             }
             infInMsnp8Plus = orDefault(infInMsnp8Plus, RemovedCommand.CLOSE);
             md5InMsnp8Plus = orDefault(md5InMsnp8Plus, RemovedCommand.CLOSE);
             outReply = orDefault(outReply, true);
             noNotificationServer = orDefault(noNotificationServer, 600);
             if (noNotificationServer != 500 && noNotificationServer != 600 && noNotificationServer != 601) {
-                throw new IllegalArgumentException("no-notification-server must be 500, 600 or 601, got " + noNotificationServer);
+                throw new BadValue("no-notification-server", "no-notification-server must be 500, 600 or 601, got " + noNotificationServer);
             }
         }
     }
@@ -119,7 +125,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
             }
             weight = orDefault(weight, 1);
             if (weight < 1 || weight > 1000) {
-                throw new IllegalArgumentException("weight must be 1..1000, got " + weight);
+                throw new BadValue("weight", "weight must be 1..1000, got " + weight);
             }
         }
 
@@ -139,8 +145,13 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
             timeout = orDefault(timeout, Duration.ofSeconds(2));
             rise = orDefault(rise, 2);
             fall = orDefault(fall, 3);
-            if (rise < 1 || fall < 1 || interval.isZero() || timeout.isZero()) {
-                throw new IllegalArgumentException("interval, timeout, rise and fall must be positive");
+            positive("interval", interval);
+            positive("timeout", timeout);
+            if (rise < 1) {
+                throw new BadValue("rise", "rise must be at least 1, got " + rise);
+            }
+            if (fall < 1) {
+                throw new BadValue("fall", "fall must be at least 1, got " + fall);
             }
         }
     }
@@ -170,8 +181,11 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
                             @JsonProperty("recommended-2") ClientVersion recommended2, ClientVersion minimum,
                             Url downloadUrl, Map<LocaleId, Url> downloadUrls, Url infoUrl) {
         public RuleEntry {
-            if (library == null || library.isBlank() || library.indexOf(' ') >= 0) {
-                throw new IllegalArgumentException("a rule needs library (a name such as MSNMSGR, or *)");
+            if (library == null) {
+                throw new IllegalArgumentException("a rule needs library");
+            }
+            if (library.isBlank() || library.indexOf(' ') >= 0) {
+                throw new BadValue("library", "library must be one name such as MSNMSGR, or *");
             }
             require(recommended, "recommended");
             require(minimum, "minimum");
@@ -182,6 +196,12 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
             locales = locales == null ? List.of() : List.copyOf(locales);
             recommended2 = orDefault(recommended2, recommended);
             downloadUrls = downloadUrls == null ? Map.of() : Map.copyOf(downloadUrls);
+            if (recommended.isBelow(minimum)) {
+                throw new BadValue("minimum", "minimum " + minimum + " is above recommended " + recommended);
+            }
+            if (from != null && below != null && !from.isBelow(below)) {
+                throw new BadValue("below", "from " + from + " is not below " + below);
+            }
             build(library, osTypes, archs, locales, from, below, recommended, recommended2, minimum, downloadUrl,
                     downloadUrls, infoUrl);
         }
@@ -218,18 +238,24 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
         public Limits {
             idleTimeout = orDefault(idleTimeout, Duration.ofSeconds(60));
             loginTimeout = orDefault(loginTimeout, Duration.ofSeconds(15));
-            if (idleTimeout.isZero() || loginTimeout.isZero()) {
-                throw new IllegalArgumentException("idle-timeout and login-timeout must be positive");
-            }
+            positive("idle-timeout", idleTimeout);
+            positive("login-timeout", loginTimeout);
             maxLineLength = orDefault(maxLineLength, 4096);
             if (maxLineLength < 256 || maxLineLength > 1 << 20) {
-                throw new IllegalArgumentException("max-line-length must be 256..1048576 bytes, got " + maxLineLength);
+                throw new BadValue("max-line-length", "max-line-length must be 256..1048576 bytes, got " + maxLineLength);
             }
             maxConnections = orDefault(maxConnections, 250_000);
             maxConnectionsPerIp = orDefault(maxConnectionsPerIp, 256);
             newConnectionsPerIpPerSecond = orDefault(newConnectionsPerIpPerSecond, 0);
-            if (maxConnections < 1 || maxConnectionsPerIp < 1 || newConnectionsPerIpPerSecond < 0) {
-                throw new IllegalArgumentException("connection limits must be positive (new-connections-per-ip-per-second: 0 = off)");
+            if (maxConnections < 1) {
+                throw new BadValue("max-connections", "max-connections must be at least 1, got " + maxConnections);
+            }
+            if (maxConnectionsPerIp < 1) {
+                throw new BadValue("max-connections-per-ip", "max-connections-per-ip must be at least 1, got " + maxConnectionsPerIp);
+            }
+            if (newConnectionsPerIpPerSecond < 0) {
+                throw new BadValue("new-connections-per-ip-per-second",
+                        "new-connections-per-ip-per-second must be 0 (off) or more, got " + newConnectionsPerIpPerSecond);
             }
             closeLinger = orDefault(closeLinger, Duration.ofSeconds(2));
             shutdownGrace = orDefault(shutdownGrace, Duration.ofSeconds(10));

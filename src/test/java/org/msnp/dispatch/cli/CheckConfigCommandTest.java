@@ -87,6 +87,6 @@ class CheckConfigCommandTest {
         Console c = Console.run("check-config", f.toString());
         assertThat(c.exitCode()).isEqualTo(1);
         assertThat(c.err().lines()).hasSize(1);
-        assertThat(c.err()).startsWith(f + ":").contains(": version-policy.rules[0]: minimum 7.0.0813 is above recommended 6.0.0602");
+        assertThat(c.err()).startsWith(f + ":").contains(": version-policy.rules[0].minimum: minimum 7.0.0813 is above recommended 6.0.0602");
     }
 }
