@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -55,7 +54,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         if (!req.method().equals(HttpMethod.POST)) {
             FullHttpResponse res = plain(req, HttpResponseStatus.METHOD_NOT_ALLOWED, "gateway requests are POSTs", false);
-            res.headers().set(HttpHeaderNames.ALLOW, "POST");
+            res.headers().set("Allow", "POST");
             ctx.writeAndFlush(res);
             return;
         }
@@ -102,11 +101,12 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer(a.body()));
+        // Header names as IIS wrote them: libpurple finds "Content-Length: " with a case-sensitive strstr.
         res.headers()
                 .set(HEADER, "SessionID=" + a.sessionId() + "; GW-IP=" + gatewayHost(ctx, req) + (a.close() ? "; Session=close" : ""))
-                .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length);
+                .set("Content-Type", CONTENT_TYPE)
+                .set("Cache-Control", "no-cache")
+                .setInt("Content-Length", a.body().length);
         return res;
     }
 
@@ -143,10 +143,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         byte[] body = (text + "\r\n").getBytes(StandardCharsets.US_ASCII);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, Unpooled.wrappedBuffer(body));
         res.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                .set("Content-Type", "text/plain")
+                .setInt("Content-Length", body.length);
         if (close) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            res.headers().set("Connection", "close");
         }
         return res;
     }

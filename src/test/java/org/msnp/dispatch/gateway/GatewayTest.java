@@ -3,6 +3,7 @@ package org.msnp.dispatch.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,25 @@ class GatewayTest {
         for (Application app : apps) {
             app.stopNow();
         }
+    }
+
+    @Test
+    void anHttp10ExchangeLooksLikeTheCapturedOne() throws Exception {
+        start("  public-host: 10.0.0.80\n", "");
+        InetSocketAddress gw = apps.get(0).gatewayAddress().orElseThrow();
+        String response;
+        try (Socket s = new Socket(gw.getAddress(), gw.getPort())) {
+            s.getOutputStream().write(("POST /gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com HTTP/1.0\r\n"
+                    + "Content-Type: application/x-msn-messenger\r\nContent-Length: 18\r\n\r\n" + VER)
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(5000);
+            response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        // Header names spelled as IIS did: libpurple looks for "Content-Length: " case-sensitively.
+        assertThat(response).startsWith("HTTP/1.0 200 OK\r\n")
+                .containsPattern("\r\nX-MSN-Messenger: SessionID=[0-9]+\\.[A-Za-z0-9_-]{22}; GW-IP=10\\.0\\.0\\.80\r\n")
+                .contains("\r\nContent-Type: application/x-msn-messenger\r\n", "\r\nContent-Length: 18\r\n")
+                .endsWith("\r\n\r\n" + VER);
     }
 
     @Test
