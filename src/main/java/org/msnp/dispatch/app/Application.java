@@ -19,6 +19,7 @@ import org.msnp.dispatch.config.BindAddress;
 import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
+import org.msnp.dispatch.gateway.GatewayServer;
 import org.msnp.dispatch.net.AdmissionLimits;
 import org.msnp.dispatch.net.ConnectionObserver;
 import org.msnp.dispatch.net.DispatchServer;
@@ -43,7 +44,10 @@ public final class Application implements AutoCloseable {
     private final EventLoopGroup service;
     private final AtomicReference<DispatchContext> context = new AtomicReference<>();
     private final DispatchServer tcp;
+    private final ConnectionObserver observers;
     private final AdminServer admin;
+    private GatewayServer gateway;            // HTTP gateway (docs/gateway.md); null when disabled
+    private InetSocketAddress gatewayAddress;
     private volatile DispatchConfig config;
     private volatile NsPool pool;
     private HealthChecker checker;
@@ -58,7 +62,8 @@ public final class Application implements AutoCloseable {
         this.service = Transport.best().group(1);
         this.pool = Contexts.pool(config);
         this.context.set(Contexts.of(config, pool));
-        this.tcp = new DispatchServer(context::get, listenerSettings(config), ConnectionObserver.of(metrics, observer),
+        this.observers = ConnectionObserver.of(metrics, observer);
+        this.tcp = new DispatchServer(context::get, listenerSettings(config), observers,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.admin = new AdminServer(metrics, this::health);
     }
@@ -96,6 +101,11 @@ public final class Application implements AutoCloseable {
     private void startAll() throws InterruptedException {
         startChecks(pool, config);
         tcpAddress = tcp.start();
+        if (config.gateway().enabled()) {
+            // after the TCP listener, whose port it names in XFR
+            gateway = GatewayServer.of(config, context::get, observers, tcpAddress);
+            gatewayAddress = gateway.start();
+        }
         if (config.admin().enabled()) {
             BindAddress a = config.admin().listen();
             adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());
@@ -250,6 +260,11 @@ public final class Application implements AutoCloseable {
         return tcpAddress;
     }
 
+    /** The HTTP gateway's bound address; empty when the gateway is disabled. */
+    public Optional<InetSocketAddress> gatewayAddress() {
+        return Optional.ofNullable(gatewayAddress);
+    }
+
     /** The admin listener, when enabled. */
     public Optional<InetSocketAddress> adminAddress() {
         return Optional.ofNullable(adminAddress);
@@ -289,7 +304,17 @@ public final class Application implements AutoCloseable {
         if (checker != null) {
             checker.close();
         }
+        if (gateway != null) {
+            gateway.stopAccepting();
+        }
         tcp.stop(grace);
+        if (gateway != null) {
+            if (grace.isZero()) {
+                gateway.close();
+            } else {
+                gateway.stop(grace);
+            }
+        }
         admin.close();
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

@@ -1,0 +1,168 @@
+package org.msnp.dispatch.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.msnp.dispatch.protocol.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers {@code POST /gateway/gateway.dll} (http-gateway.md §2–3): open, send and poll map onto a
+ * {@link Tunnel}; everything the tunnel returns goes back as the body, with the
+ * {@code X-MSN-Messenger} header naming the next SessionID, the GW-IP and, once the dispatch
+ * session has ended, {@code Session=close}. Bad requests get 4xx, never 5xx (docs/gateway.md).
+ */
+@ChannelHandler.Sharable
+final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String CONTENT_TYPE = "application/x-msn-messenger";
+    static final String HEADER = "X-MSN-Messenger";
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
+
+    private final Tunnels tunnels;
+    private final GatewaySettings settings;
+
+    GatewayHandler(Tunnels tunnels, GatewaySettings settings) {
+        this.tunnels = tunnels;
+        this.settings = settings;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            ctx.writeAndFlush(plain(req, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", true));
+            return;
+        }
+        GatewayRequest r = GatewayRequest.parse(req.uri());
+        if (r instanceof GatewayRequest.NotFound) {
+            ctx.writeAndFlush(plain(req, HttpResponseStatus.NOT_FOUND, "only " + GatewayRequest.PATH + " is served here", false));
+            return;
+        }
+        if (!req.method().equals(HttpMethod.POST)) {
+            FullHttpResponse res = plain(req, HttpResponseStatus.METHOD_NOT_ALLOWED, "gateway requests are POSTs", false);
+            res.headers().set("Allow", "POST");
+            ctx.writeAndFlush(res);
+            return;
+        }
+        ctx.writeAndFlush(answer(ctx, req, r, System.nanoTime()));
+    }
+
+    private FullHttpResponse answer(ChannelHandlerContext ctx, FullHttpRequest req, GatewayRequest r, long now) {
+        ByteBuf body = req.content();
+        if (r instanceof GatewayRequest.Invalid invalid) {
+            return plain(req, HttpResponseStatus.BAD_REQUEST, invalid.reason(), false);
+        }
+        if (r instanceof GatewayRequest.Open open) {
+            if (!settings.accepts(open.ip())) {
+                return plain(req, HttpResponseStatus.BAD_REQUEST, "IP=" + open.ip().orElse("") + " is not served by this gateway", false);
+            }
+            Tunnels.Opening opening = tunnels.open((InetSocketAddress) ctx.channel().remoteAddress(), current(ctx), now);
+            if (opening instanceof Tunnels.Full full) {
+                return full.perIp()
+                        ? plain(req, HttpResponseStatus.TOO_MANY_REQUESTS, "too many gateway sessions from this address", false)
+                        : plain(req, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many gateway sessions", false);
+            }
+            Tunnel t = ((Tunnels.Opened) opening).tunnel();
+            return respond(ctx, req, t, t.open(body, now), now);
+        }
+        String sessionId = r instanceof GatewayRequest.Send s ? s.sessionId() : ((GatewayRequest.Poll) r).sessionId();
+        Optional<SessionIds.Presented> presented = SessionIds.Presented.parse(sessionId);
+        Optional<Tunnel> t = presented.flatMap(tunnels::find);
+        if (t.isEmpty()) {
+            return unknownSession(req);
+        }
+        return respond(ctx, req, t.get(), t.get().next(presented.get().secret(), body, now), now);
+    }
+
+    private FullHttpResponse respond(ChannelHandlerContext ctx, FullHttpRequest req, Tunnel t, Tunnel.Exchange x, long now) {
+        if (x instanceof Tunnel.Expired) {
+            tunnels.remove(t, "idle-timeout", now);
+            return unknownSession(req);
+        }
+        if (!(x instanceof Tunnel.Answer a)) {
+            return unknownSession(req);
+        }
+        if (a.close()) {
+            tunnels.remove(t, "server-closed", now);
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(a.body()));
+        // Header names as IIS wrote them: libpurple finds "Content-Length: " with a case-sensitive strstr.
+        res.headers()
+                .set(HEADER, "SessionID=" + a.sessionId() + "; GW-IP=" + gatewayHost(ctx, req) + (a.close() ? "; Session=close" : ""))
+                .set("Content-Type", CONTENT_TYPE)
+                .set("Cache-Control", "no-cache")
+                .setInt("Content-Length", a.body().length);
+        return res;
+    }
+
+    /** Unknown, expired, ended or superseded: all look the same to the client (docs/gateway.md). */
+    private static FullHttpResponse unknownSession(FullHttpRequest req) {
+        return plain(req, HttpResponseStatus.BAD_REQUEST, "unknown or expired SessionID", false);
+    }
+
+    /** The address named in XFR as this server (MSNP7–12): as on TCP, the public address if set. */
+    private HostPort current(ChannelHandlerContext ctx) {
+        return settings.publicAddress().orElseGet(() -> new HostPort(hostText((InetSocketAddress) ctx.channel().localAddress()),
+                settings.tcpPort()));
+    }
+
+    /** GW-IP: the configured public host, else the host the client reached us by. */
+    private String gatewayHost(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (settings.publicHost().isPresent()) {
+            return settings.publicHost().get();
+        }
+        String host = req.headers().get(HttpHeaderNames.HOST);
+        if (host != null && HOST.matcher(host).matches()) {
+            return host;
+        }
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        return hostText(local) + (local.getPort() == 80 ? "" : ":" + local.getPort());
+    }
+
+    private static String hostText(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    private static FullHttpResponse plain(FullHttpRequest req, HttpResponseStatus status, String text, boolean close) {
+        byte[] body = (text + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, Unpooled.wrappedBuffer(body));
+        res.headers()
+                .set("Content-Type", "text/plain")
+                .setInt("Content-Length", body.length);
+        if (close) {
+            res.headers().set("Connection", "close");
+        }
+        return res;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("gateway connection {} failed", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}
