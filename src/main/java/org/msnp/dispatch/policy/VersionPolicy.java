@@ -3,7 +3,6 @@ package org.msnp.dispatch.policy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,14 +37,14 @@ public final class VersionPolicy {
         this.rules = List.copyOf(rules);
         this.unknown = unknown;
         this.ceiling = ceiling;
-        Map<String, List<Integer>> positionsByLibrary = new LinkedHashMap<>();
+        Map<String, List<Integer>> positionsByLibrary = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         List<Integer> wildcard = new ArrayList<>();
         for (int i = 0; i < this.rules.size(); i++) {
             String lib = this.rules.get(i).library();
             if (lib.equals(Rule.ANY_LIBRARY)) {
                 wildcard.add(i);
             } else {
-                positionsByLibrary.computeIfAbsent(lib.toUpperCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(i);
+                positionsByLibrary.computeIfAbsent(lib, k -> new ArrayList<>()).add(i);
             }
         }
         for (Map.Entry<String, List<Integer>> e : positionsByLibrary.entrySet()) {

@@ -43,8 +43,13 @@ public final class Lcid {
         }
         int value = 0;
         for (int i = 2; i < len; i++) {
-            int d = Character.digit(token.charAt(i), 16);
-            if (d < 0) {
+            char c = token.charAt(i);
+            int d;
+            if (c >= '0' && c <= '9') {
+                d = c - '0';
+            } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+                d = (c | 0x20) - 'a' + 10;
+            } else {
                 return MALFORMED;
             }
             value = (value << 4) | d;

@@ -77,6 +77,9 @@ public final class DispatchSession {
         if (command instanceof Command.Ver ver) {
             return state == State.AWAIT_VER ? ver(ver) : wrongTime(ver.trId());
         }
+        if (command instanceof Command.NoTrId) {
+            return drop("bad-trid");
+        }
         if (state == State.AWAIT_VER) {
             return drop("before-ver");
         }
@@ -91,9 +94,6 @@ public final class DispatchSession {
         }
         if (command instanceof Command.Usr usr) {
             return usr(usr);
-        }
-        if (command instanceof Command.NoTrId) {
-            return drop("bad-trid");
         }
         return drop("unknown-command");
     }
