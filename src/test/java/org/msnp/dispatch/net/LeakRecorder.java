@@ -36,11 +36,13 @@ final class LeakRecorder {
         @Override
         protected void reportTracedLeak(String resourceType, String records) {
             LEAKS.add("LEAK " + resourceType + ":" + records);
+            super.reportTracedLeak(resourceType, records);   // still logged for every other test
         }
 
         @Override
         protected void reportUntracedLeak(String resourceType) {
             LEAKS.add("LEAK " + resourceType + " (untraced)");
+            super.reportUntracedLeak(resourceType);
         }
     }
 
