@@ -75,8 +75,10 @@ final class ProbeCommand implements Callable<Integer> {
                 continue;
             }
             List<String> missing = new ArrayList<>();
-            b.config().forEach((k, v) -> {
-                if (!v.equals(targetConfig.get(k))) {
+            Map<String, String> needed = new LinkedHashMap<>(b.config());
+            VectorConfig.effective(b.config()).forEach(needed::putIfAbsent);
+            needed.forEach((k, v) -> {
+                if (!v.equals(targetConfig.get(k)) && VectorConfig.relies(b, k)) {
                     missing.add(k + "=" + v);
                 }
             });

@@ -40,7 +40,11 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
         protocol = orDefault(protocol, Protocol.DEFAULT);
         notificationServers = orDefault(notificationServers, NotificationServers.DEFAULT);
         foreignHandles = foreignHandles == null ? List.of() : List.copyOf(foreignHandles);
-        new ForeignHandles(foreignHandles);
+        try {
+            new ForeignHandles(foreignHandles);
+        } catch (IllegalArgumentException e) {
+            throw new BadValue("foreign-handles", e.getMessage());
+        }
         versionPolicy = orDefault(versionPolicy, Policy.DEFAULT);
         limits = orDefault(limits, Limits.DEFAULT);
         admin = orDefault(admin, AdminConfig.DEFAULT);

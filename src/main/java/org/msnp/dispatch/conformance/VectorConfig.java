@@ -26,6 +26,27 @@ public final class VectorConfig {
     private VectorConfig() {
     }
 
+    /**
+     * Whether {@code block} depends on configuration key {@code key}: always for its own
+     * {@code @config}; for a default address ({@code ns}, {@code self}) only when an expected line
+     * names it; for any other default, always.
+     */
+    public static boolean relies(Vectors.Block block, String key) {
+        if (block.config().containsKey(key) || !(key.equals("ns") || key.equals("self"))) {
+            return true;
+        }
+        String value = DEFAULTS.get(key);
+        for (Vectors.Step s : block.steps()) {
+            if (s instanceof Vectors.Step.Expect e && e.alternatives().stream().anyMatch(p -> p.text().contains(value))) {
+                return true;
+            }
+            if (s instanceof Vectors.Step.Optional o && o.pattern().text().contains(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** DEFAULTS overridden by {@code config}, in a stable order. */
     public static Map<String, String> effective(Map<String, String> config) {
         Map<String, String> all = new LinkedHashMap<>(new java.util.TreeMap<>(DEFAULTS));

@@ -20,7 +20,7 @@ public final class Vectors {
     private Vectors() {
     }
 
-    /** A transcript block. {@code config} holds the {@code @config} keys in order. */
+    /** A transcript block. {@code config} holds the {@code @config} keys in the order written. */
     public record Block(String id, String title, int line, String dialect, String status,
                         Map<String, String> config, List<String> notes, List<Step> steps) {
         /** The alternatives of the block's (first) {@code S:}/{@code S|} group; 1 when there is none. */
@@ -192,7 +192,8 @@ public final class Vectors {
             for (Step s : steps) {
                 frozen.add(s instanceof Step.Expect e ? new Step.Expect(List.copyOf(e.alternatives())) : s);
             }
-            return new Block(id, title, line, dialect, status, Map.copyOf(config), List.copyOf(notes), List.copyOf(frozen));
+            return new Block(id, title, line, dialect, status, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config)),
+                    List.copyOf(notes), List.copyOf(frozen));
         }
     }
 

@@ -45,8 +45,7 @@ final class Gate extends ChannelInboundHandlerAdapter {
                     headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        admit(ctx, remote, (InetSocketAddress) ctx.channel().localAddress());
+        admit(ctx, inet(ctx.channel().remoteAddress()), inet(ctx.channel().localAddress()));
     }
 
     @Override
@@ -56,8 +55,8 @@ final class Gate extends ChannelInboundHandlerAdapter {
                 if (headerTimer != null) {
                     headerTimer.cancel(false);
                 }
-                InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-                InetSocketAddress reached = (InetSocketAddress) ctx.channel().localAddress();
+                InetSocketAddress client = inet(ctx.channel().remoteAddress());
+                InetSocketAddress reached = inet(ctx.channel().localAddress());
                 if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
                         && header.destinationAddress() != null) {
                     client = new InetSocketAddress(InetAddress.getByName(header.sourceAddress()), header.sourcePort());
@@ -76,6 +75,11 @@ final class Gate extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Non-IP channels (in-memory, in tests) count as one loopback client. */
+    private static InetSocketAddress inet(java.net.SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
     private void admit(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress reached) {

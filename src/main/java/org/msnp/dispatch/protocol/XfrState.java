@@ -31,7 +31,8 @@ public final class XfrState {
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("XfrCount")) {
                 try {
                     int n = Integer.parseInt(line.substring(colon + 1).trim());
-                    return Math.max(0, n);
+                    // the reply counts one more; keep that representable
+                    return Math.max(0, Math.min(n, Integer.MAX_VALUE - 1));
                 } catch (NumberFormatException e) {
                     return 0;
                 }

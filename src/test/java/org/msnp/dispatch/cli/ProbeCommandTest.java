@@ -145,10 +145,6 @@ class ProbeCommandTest {
         assertThat(c.exitCode()).isEqualTo(1);
     }
 
-    @org.junit.jupiter.api.Disabled("BUG: probe compares only a block's @config with --assume, not the DEFAULTS the block "
-            + "relies on: 'probe <server with ns=10.0.0.9:1863> --assume ns=10.0.0.9:1863 --only V012' prints "
-            + "\"V012 fail: step 6: got 'XFR 3 NS 10.0.0.9:1863', expected 'XFR 3 NS 10.0.0.5:1863'\" and exits 1; "
-            + "expected \"V012 skip: needs ns=10.0.0.5:1863\" and exit 0")
     @Test
     void assumeSkipsBlocksThatRelyOnADefaultTheTargetDoesNotHave() {
         Console c = Console.run("probe", target(otherNs), "--quiet-wait", "200", "--only", "V001,V012",

@@ -62,9 +62,6 @@ class ConnectionRecordTest {
                 + "outcome=incomplete end=idle-timeout duration=60000ms");
     }
 
-    @org.junit.jupiter.api.Disabled("BUG: an IPv6 peer is logged without brackets, so its port cannot be told apart: "
-            + "new InetSocketAddress(\"2001:db8::7\", 1863) gives peer=2001:db8:0:0:0:0:0:7:1863 (expected [2001:db8::7]:1863 "
-            + "or [2001:db8:0:0:0:0:0:7]:1863)")
     @Test
     void anIpv6PeerIsBracketed() {
         ConnectionRecord r = new ConnectionRecord(new InetSocketAddress("2001:db8::7", 1863), "tcp",
@@ -101,12 +98,13 @@ class ConnectionRecordTest {
     @Test
     void thePipelineReportsEachConnectionOnce() {
         List<ConnectionRecord> records = new ArrayList<>();
-        ListenerSettings settings = new ListenerSettings("127.0.0.1", 0, java.util.Optional.of(HostPort.parse("10.0.0.1:1863")),
-                Duration.ofSeconds(15), Duration.ofSeconds(60), 4096, Duration.ofSeconds(2));
+        ListenerSettings settings = new ListenerSettings("127.0.0.1", 0, false, java.util.Optional.of(HostPort.parse("10.0.0.1:1863")),
+                Duration.ofSeconds(15), Duration.ofSeconds(60), 4096, Duration.ofSeconds(2),
+                new AdmissionLimits.Thresholds(1000, 1000, 0));
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                DispatchServer.configure(c.pipeline(), () -> CONTEXT, settings, records::add);
+                DispatchServer.configure(c.pipeline(), () -> CONTEXT, settings, false, new AdmissionLimits(settings.limits()), records::add);
             }
         });
         ByteBuf in = ch.alloc().buffer();

@@ -40,9 +40,9 @@ class PipelineFuzzTest {
     }
 
     static final int MAX_LINE = 256;
-    static final ListenerSettings SETTINGS = new ListenerSettings("127.0.0.1", 0,
+    static final ListenerSettings SETTINGS = new ListenerSettings("127.0.0.1", 0, false,
             Optional.of(HostPort.parse("10.0.0.1:1863")), Duration.ofSeconds(15), Duration.ofSeconds(60), MAX_LINE,
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2), new AdmissionLimits.Thresholds(1_000_000, 1_000_000, 0));
     /** A reply line: a login verb, its TrID and tokens; OUT; or an error code and its TrID. */
     static final String REPLY = "(VER|INF|CVR|CVQ|XFR) \\d+( [!-~]+)+|OUT|\\d{3} \\d+";
 
@@ -79,7 +79,7 @@ class PipelineFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                DispatchServer.configure(c.pipeline(), () -> CONTEXT, SETTINGS, records::add);
+                DispatchServer.configure(c.pipeline(), () -> CONTEXT, SETTINGS, false, new AdmissionLimits(SETTINGS.limits()), records::add);
             }
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
