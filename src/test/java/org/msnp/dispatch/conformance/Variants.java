@@ -64,6 +64,26 @@ final class Variants {
         return out;
     }
 
+    /** Runs one block under one variant and says how it went. */
+    @FunctionalInterface
+    interface Replay {
+        Runner.Result run(Block block, Variant variant) throws Exception;
+    }
+
+    /** One dynamic test per block and variant, each required to pass. */
+    static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests(List<Block> blocks, Replay replay) {
+        List<org.junit.jupiter.api.DynamicTest> tests = new ArrayList<>();
+        for (Block b : blocks) {
+            for (Variant v : of(b)) {
+                tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(b.id() + " " + b.title() + " [" + v.name() + "]", () -> {
+                    Runner.Result r = replay.run(b, v);
+                    org.assertj.core.api.Assertions.assertThat(r.status()).as(r.line()).isEqualTo(Runner.Status.PASS);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     static List<Block> shippedVectors() throws IOException {
         try (InputStream in = Variants.class.getClassLoader().getResourceAsStream("msnp/vectors.txt")) {
             return Vectors.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "msnp/vectors.txt");

@@ -28,16 +28,7 @@ class VectorsInProcessTest {
     }
 
     static Stream<DynamicTest> tests(List<Block> blocks) {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Block b : blocks) {
-            for (Variants.Variant v : Variants.of(b)) {
-                tests.add(DynamicTest.dynamicTest(b.id() + " " + b.title() + " [" + v.name() + "]", () -> {
-                    Runner.Result r = run(b, v);
-                    assertThat(r.status()).as(r.line()).isEqualTo(Runner.Status.PASS);
-                }));
-            }
-        }
-        return tests.stream();
+        return Variants.tests(blocks, VectorsInProcessTest::run);
     }
 
     @TestFactory

@@ -53,20 +53,11 @@ class VectorsOverGatewayTest {
     }
 
     static Stream<DynamicTest> tests(List<Block> blocks) {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Block b : blocks) {
-            for (Variants.Variant v : Variants.of(b)) {
-                tests.add(DynamicTest.dynamicTest(b.id() + " " + b.title() + " [" + v.name() + "]", () -> {
-                    Server s = server(v.config(b));
-                    Runner.Result r;
-                    try (GatewayPeer peer = new GatewayPeer(s.client())) {
-                        r = Runner.run(b, peer, VectorsOverTcpTest.TIMING, v.alternative());
-                    }
-                    assertThat(r.status()).as(r.line()).isEqualTo(Runner.Status.PASS);
-                }));
+        return Variants.tests(blocks, (b, v) -> {
+            try (GatewayPeer peer = new GatewayPeer(server(v.config(b)).client())) {
+                return Runner.run(b, peer, VectorsOverTcpTest.TIMING, v.alternative());
             }
-        }
-        return tests.stream();
+        });
     }
 
     @TestFactory

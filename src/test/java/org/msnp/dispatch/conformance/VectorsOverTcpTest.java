@@ -45,20 +45,11 @@ class VectorsOverTcpTest {
     }
 
     static Stream<DynamicTest> tests(List<Block> blocks) {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Block b : blocks) {
-            for (Variants.Variant v : Variants.of(b)) {
-                tests.add(DynamicTest.dynamicTest(b.id() + " " + b.title() + " [" + v.name() + "]", () -> {
-                    Application app = server(v.config(b));
-                    Runner.Result r;
-                    try (SocketPeer peer = new SocketPeer(app.tcpAddress(), Duration.ofSeconds(3))) {
-                        r = Runner.run(b, peer, TIMING, v.alternative());
-                    }
-                    assertThat(r.status()).as(r.line()).isEqualTo(Runner.Status.PASS);
-                }));
+        return Variants.tests(blocks, (b, v) -> {
+            try (SocketPeer peer = new SocketPeer(server(v.config(b)).tcpAddress(), Duration.ofSeconds(3))) {
+                return Runner.run(b, peer, TIMING, v.alternative());
             }
-        }
-        return tests.stream();
+        });
     }
 
     @TestFactory
