@@ -216,6 +216,13 @@ public final class BenchCommand implements Callable<Integer> {
                         ceilRate > 0 ? oursRate / ceilRate : 0);
             }
             out.println();
+            out.printf(Locale.ROOT, "cpu: ours %.0f us per handshake", cpu(oursRuns));
+            if (ceil != null) {
+                out.printf(Locale.ROOT, ", ceiling %.0f us (whole process: load generator and server; the "
+                        + "difference, %.0f us, is what our server does beyond the minimum)", cpu(ceilRuns),
+                        cpu(oursRuns) - cpu(ceilRuns));
+            }
+            out.println();
             out.flush();
             double paced = rate > 0 ? rate : rateFraction * oursRate;
             if (paced > 0) {
@@ -275,6 +282,17 @@ public final class BenchCommand implements Callable<Integer> {
             nanos += r.elapsedNanos();
         }
         return nanos == 0 ? 0 : done * 1e9 / nanos;
+    }
+
+    /** Process CPU per completed handshake, over all rounds, in microseconds. */
+    static double cpu(List<Result> runs) {
+        long done = 0;
+        long nanos = 0;
+        for (Result r : runs) {
+            done += r.completed();
+            nanos += r.cpuNanos();
+        }
+        return done == 0 ? 0 : nanos / 1e3 / done;
     }
 
     static Duration seconds(double s) {

@@ -1,6 +1,7 @@
 package org.msnp.dispatch.bench;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -33,9 +34,10 @@ final class Memory {
         return used;
     }
 
-    /** Direct memory held by Netty's pooled allocator (the server's socket buffers). */
+    /** Direct memory held by Netty's default allocator (the server's socket buffers); 0 if unknown. */
     static long nettyDirect() {
-        return PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+                ? Math.max(0, p.metric().usedDirectMemory()) : 0;
     }
 
     /** Resident set size of this process, from /proc; empty elsewhere. */

@@ -13,15 +13,22 @@ import org.HdrHistogram.Histogram;
  * @param failed      handshakes that failed, by kind in {@code errors}
  * @param byFamily    completed handshakes per dialect family
  * @param elapsedNanos from the first connect to the last handshake's end
+ * @param cpuNanos    CPU time of the whole bench process meanwhile (load generator, and the server
+ *                    when it runs in-process), user and system
  * @param toClose     latency, connect start (or its scheduled time when paced) to the server's close
  * @param toReply     latency, connect start to the last reply (XFR or CVQ)
  */
 public record Result(String label, long started, long completed, long failed, Map<String, Long> errors,
                      List<String> examples, Map<String, Long> byFamily, long elapsedNanos,
-                     Histogram toClose, Histogram toReply) {
+                     long cpuNanos, Histogram toClose, Histogram toReply) {
 
     public double perSecond() {
         return elapsedNanos <= 0 ? 0 : completed * 1e9 / elapsedNanos;
+    }
+
+    /** Microseconds of process CPU per completed handshake; 0 when unknown. */
+    public double cpuMicrosPerHandshake() {
+        return completed == 0 || cpuNanos < 0 ? 0 : cpuNanos / 1e3 / completed;
     }
 
     static String ms(long nanos) {
@@ -40,8 +47,9 @@ public record Result(String label, long started, long completed, long failed, Ma
     /** The report block of this run. */
     public String report() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-10s %9.0f handshakes/s  %d completed, %d errors, %d started in %.2f s%n",
-                label, perSecond(), completed, failed, started, elapsedNanos / 1e9));
+        b.append(String.format(Locale.ROOT, "%-10s %9.0f handshakes/s  %d completed, %d errors, %d started in %.2f s, "
+                        + "%.0f us CPU per handshake%n", label, perSecond(), completed, failed, started, elapsedNanos / 1e9,
+                cpuMicrosPerHandshake()));
         b.append(String.format(Locale.ROOT, "%-10s latency ms p50 / p99 / p99.9 / max, to server close: %s%n", "",
                 percentiles(toClose)));
         b.append(String.format(Locale.ROOT, "%-10s latency ms p50 / p99 / p99.9 / max, to XFR/CVQ reply: %s%n", "",

@@ -26,6 +26,7 @@ final class Run {
     final long limit;
     final long deadline;
     final long startedAt = System.nanoTime();
+    private final long cpuAtStart = processCpuNanos();
     private final AtomicLong started = new AtomicLong();
     final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -105,6 +106,15 @@ final class Run {
         Histogram close = toClose.getIntervalHistogram();
         Histogram reply = toReply.getIntervalHistogram();
         return new Result(label, started, completed.sum(), failed.sum(), err, List.copyOf(examples), byScript,
-                lastEnd.get() - startedAt, close, reply);
+                lastEnd.get() - startedAt, processCpuNanos() - cpuAtStart, close, reply);
+    }
+
+    /** CPU time (user and system) of this whole process so far; -1 where the JVM does not say. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 }

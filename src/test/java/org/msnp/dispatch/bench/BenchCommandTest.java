@@ -35,8 +35,8 @@ class BenchCommandTest {
                 "--server-log", "none");
 
         assertThat(r.status()).as(r.out()).isZero();
-        assertThat(r.out()).containsPattern("(?m)^ours +\\d+ handshakes/s +100 completed, 0 errors, 100 started")
-                .containsPattern("(?m)^ceiling +\\d+ handshakes/s +100 completed, 0 errors, 100 started")
+        assertThat(r.out()).containsPattern("(?m)^ours +\\d+ handshakes/s +100 completed, 0 errors, 100 started in [0-9.]+ s, \\d+ us CPU per handshake")
+                .containsPattern("(?m)^ceiling +\\d+ handshakes/s +100 completed, 0 errors, 100 started in [0-9.]+ s, \\d+ us CPU per handshake")
                 .containsPattern("(?m)^ours@400 +\\d+ handshakes/s +100 completed, 0 errors")
                 .contains("ratio ours/ceiling")
                 .contains("replies checked byte for byte")
