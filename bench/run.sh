@@ -49,8 +49,8 @@ JAR=target/msnp-dispatch.jar
 bench() { java -jar "$JAR" bench "$@"; }
 
 echo; echo "== 1. handshakes per second on fresh connections: ours vs the ceiling, then paced at half our peak"
-echo "\$ msnp-dispatch bench --self --ceiling -c $CONCURRENCY -d $SECONDS_PER_RUN --warmup $WARMUP --rounds $ROUNDS --rate-fraction 0.5"
-bench --self --ceiling -c "$CONCURRENCY" -d "$SECONDS_PER_RUN" --warmup "$WARMUP" --rounds "$ROUNDS" --rate-fraction 0.5
+echo "\$ msnp-dispatch bench --self --ceiling -c $CONCURRENCY -d $SECONDS_PER_RUN --first-warmup 10 --warmup $WARMUP --rounds $ROUNDS --rate-fraction 0.5"
+bench --self --ceiling -c "$CONCURRENCY" -d "$SECONDS_PER_RUN" --first-warmup 10 --warmup "$WARMUP" --rounds "$ROUNDS" --rate-fraction 0.5
 
 echo; echo "== 2. idle connections after VER"
 echo "\$ msnp-dispatch bench --self --idle $IDLE --hold $HOLD --sample 30 --sources 32"

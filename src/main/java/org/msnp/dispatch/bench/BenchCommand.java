@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "SECONDS", description = "unmeasured run before each measured one (default: ${DEFAULT-VALUE})")
     double warmup = 3;
 
+    @Option(names = "--first-warmup", paramLabel = "SECONDS", description = "unmeasured run of each server before "
+            + "the first round, so that both are compiled before anything counts (default: ${DEFAULT-VALUE})")
+    double firstWarmup = 10;
+
     @Option(names = "--rounds", paramLabel = "R", description = "measured runs per server, alternating with the ceiling (default: ${DEFAULT-VALUE})")
     int rounds = 1;
 
@@ -199,6 +203,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             List<Result> oursRuns = new ArrayList<>();
             List<Result> ceilRuns = new ArrayList<>();
+            if (firstWarmup > 0) {
+                warm(gen, "ours", ours, firstWarmup);
+                if (ceil != null) {
+                    warm(gen, "ceiling", ceil, firstWarmup);
+                }
+            }
             for (int r = 1; r <= rounds; r++) {
                 String suffix = rounds > 1 ? "#" + r : "";
                 oursRuns.add(measure(gen, "ours" + suffix, ours, limit, measured));
@@ -255,13 +265,18 @@ public final class BenchCommand implements Callable<Integer> {
     private Result measure(LoadGenerator gen, String label, LoadGenerator.Target t, long limit, Duration measured)
             throws InterruptedException {
         if (warmup > 0) {
-            Result w = gen.closedLoop("warm-up", t, concurrency, Long.MAX_VALUE, seconds(warmup));
-            out.printf(Locale.ROOT, "%-10s %9.0f handshakes/s  (%s warm-up, %d errors)%n", "", w.perSecond(), label,
-                    w.failed());
+            warm(gen, label, t, warmup);
         }
         Result r = gen.closedLoop(label, t, concurrency, limit, measured);
         print(r);
         return r;
+    }
+
+    private void warm(LoadGenerator gen, String label, LoadGenerator.Target t, double secs) throws InterruptedException {
+        Result w = gen.closedLoop("warm-up", t, concurrency, Long.MAX_VALUE, seconds(secs));
+        out.printf(Locale.ROOT, "%-10s %9.0f handshakes/s  (%s warm-up, %s s, %d errors)%n", "", w.perSecond(), label,
+                secs == Math.rint(secs) ? Long.toString((long) secs) : Double.toString(secs), w.failed());
+        out.flush();
     }
 
     private void print(Result r) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.msnp.dispatch.net.Transport;
 
 /**
@@ -99,30 +98,55 @@ public final class LoadGenerator implements AutoCloseable {
             throws InterruptedException {
         long t0 = System.nanoTime();
         Run run = new Run(label, target, count, t0 + duration.toNanos(), cycle);
-        double interval = 1e9 / rate;
-        long issued = 0;
-        while (true) {
+        new Pacer(run, t0, 1e9 / rate, maxInFlight).schedule(group.next(), 0);
+        return await(run);
+    }
+
+    /**
+     * Starts the connections of a paced run from an event loop of the load generator rather than
+     * from a thread of its own, so that pacing adds no thread to those competing for the cores:
+     * each time it runs it starts every connection due by then and sleeps until the next is due.
+     */
+    private final class Pacer implements Runnable {
+        private final Run run;
+        private final long t0;
+        private final double interval;
+        private final int maxInFlight;
+        private io.netty.channel.EventLoop loop;
+        private long issued;
+
+        Pacer(Run run, long t0, double interval, int maxInFlight) {
+            this.run = run;
+            this.t0 = t0;
+            this.interval = interval;
+            this.maxInFlight = maxInFlight;
+        }
+
+        void schedule(io.netty.channel.EventLoop on, long delayNanos) {
+            loop = on;
+            loop.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
             long now = System.nanoTime();
             long due = (long) ((now - t0) / interval) + 1;
-            boolean over = false;
             while (issued < due) {
                 if (run.inFlight.get() >= maxInFlight) {
-                    break;
+                    // Over the cap: try again shortly; the delay counts in the latency of the late ones.
+                    loop.schedule(this, 100_000, TimeUnit.NANOSECONDS);
+                    return;
                 }
                 long seq = run.claim();
                 if (seq < 0) {
-                    over = true;
-                    break;
+                    return;
                 }
                 start(run, seq, t0 + (long) (issued * interval), false);
                 issued++;
             }
-            if (over) {
-                break;
-            }
-            LockSupport.parkNanos(20_000);
+            long next = t0 + (long) (issued * interval);
+            loop.schedule(this, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-        return await(run);
     }
 
     private Result await(Run run) throws InterruptedException {

@@ -31,13 +31,15 @@ class BenchCommandTest {
 
     @Test
     void selfWithCeilingCountsBothServersAndPrintsTheRatio() {
-        Run r = bench("--self", "--ceiling", "-n", "100", "-c", "8", "--warmup", "0", "--rate", "400",
+        Run r = bench("--self", "--ceiling", "-n", "100", "-c", "8", "--warmup", "0.2", "--first-warmup", "0.3", "--rate", "400",
                 "--server-log", "none");
 
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).containsPattern("(?m)^ours +\\d+ handshakes/s +100 completed, 0 errors, 100 started in [0-9.]+ s, \\d+ us CPU per handshake")
                 .containsPattern("(?m)^ceiling +\\d+ handshakes/s +100 completed, 0 errors, 100 started in [0-9.]+ s, \\d+ us CPU per handshake")
                 .containsPattern("(?m)^ours@400 +\\d+ handshakes/s +100 completed, 0 errors")
+                .containsPattern("\\(ours warm-up, 0\\.3 s, 0 errors\\)")
+                .containsPattern("\\(ceiling warm-up, 0\\.3 s, 0 errors\\)")
                 .contains("ratio ours/ceiling")
                 .contains("replies checked byte for byte")
                 .contains("result: every handshake answered as expected");
@@ -50,7 +52,7 @@ class BenchCommandTest {
     @Test
     void aForeignTargetAnsweringWrongLinesMakesTheCommandFail() throws Exception {
         try (TinyServer bad = new TinyServer((n, line) -> n == 0 ? "VER 1 MSNP8 CVR0" : "500 " + (n + 1))) {
-            Run r = bench("127.0.0.1:" + bad.address().getPort(), "-n", "40", "-c", "4", "--warmup", "0");
+            Run r = bench("127.0.0.1:" + bad.address().getPort(), "-n", "40", "-c", "4", "--warmup", "0", "--first-warmup", "0");
 
             assertThat(r.status()).as(r.out()).isEqualTo(1);
             assertThat(r.out()).contains("replies checked by shape").contains("0 completed, 40 errors, 40 started")

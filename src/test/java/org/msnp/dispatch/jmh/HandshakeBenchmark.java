@@ -43,15 +43,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class HandshakeBenchmark {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
     private static final HostPort CURRENT = HostPort.parse(KnownConfig.SELF);
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.7", 40123);
 
-    @Param({"MSNP8", "MSNP21", "CVR0"})
+    @Param({"MSNP8", "MSNP13", "MSNP21", "CVR0"})
     public String script;
 
     private DispatchContext context;
