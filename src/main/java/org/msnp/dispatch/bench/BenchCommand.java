@@ -116,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "connection log (default: ${DEFAULT-VALUE}); none: no connection log at all")
     String serverLog = "/dev/null";
 
+    @Option(names = "--close-linger", paramLabel = "DURATION", description = "experiment: the --self server's "
+            + "limits.close-linger (e.g. 50ms) instead of its default")
+    String closeLinger;
+
     @Option(names = "--idle-client", hidden = true, description = "child process of --self --idle: hold K connections")
     int idleClient;
 
@@ -150,11 +154,17 @@ public final class BenchCommand implements Callable<Integer> {
             InetSocketAddress addr = new InetSocketAddress(hp.host(), hp.port());
             return idle > 0 ? idleForeign(addr) : load(addr, false);
         }
-        Application app = Application.start(KnownConfig.config("127.0.0.1:0", idle > 0 ? "24h" : "60s"), observer());
+        Application app;
+        try {
+            app = Application.start(KnownConfig.config("127.0.0.1:0", idle > 0 ? "24h" : "60s", closeLinger), observer());
+        } catch (IllegalStateException e) {
+            return usage(e.getMessage());
+        }
         try {
             out.println("server: msnp-dispatch in this process on " + app.tcpAddress() + ", "
                     + app.tcp().transport().name().toLowerCase(Locale.ROOT) + ", " + workers()
-                    + " worker threads, connection log " + (serverLog.equals("none") ? "off" : "to " + serverLog));
+                    + " worker threads, connection log " + (serverLog.equals("none") ? "off" : "to " + serverLog)
+                    + ", close-linger " + app.config().limits().closeLinger());
             return idle > 0 ? idleSelf(app) : load(app.tcpAddress(), true);
         } finally {
             app.stopNow();

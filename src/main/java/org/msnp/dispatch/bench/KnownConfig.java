@@ -25,6 +25,15 @@ public final class KnownConfig {
      *                    holds connections longer than the default 60 s)
      */
     public static String yaml(String listen, String idleTimeout) {
+        return yaml(listen, idleTimeout, null);
+    }
+
+    /**
+     * @param closeLinger the server's {@code limits.close-linger}; null for its default. Only for
+     *                    experiments: it changes nothing on the wire when clients close promptly.
+     */
+    public static String yaml(String listen, String idleTimeout, String closeLinger) {
+        String linger = closeLinger == null ? "" : "  close-linger: \"" + closeLinger + "\"\n";
         return """
                 listen: "%s"
                 public-address: "%s"
@@ -40,7 +49,7 @@ public final class KnownConfig {
                   idle-timeout: "%s"
                   max-connections: 1000000
                   max-connections-per-ip: 1000000
-                version-policy:
+                %sversion-policy:
                   unknown-clients: reject-420
                   rules:
                     - library: MSNMSGR
@@ -64,12 +73,16 @@ public final class KnownConfig {
                       download-urls:
                         "0x0407": "http://download.example.net/wlm/2011/de-de/wlsetup.exe"
                       info-url: "http://messenger.example.net/wlm"
-                """.formatted(listen, SELF, NS, idleTimeout);
+                """.formatted(listen, SELF, NS, idleTimeout, linger);
     }
 
     public static DispatchConfig config(String listen, String idleTimeout) {
+        return config(listen, idleTimeout, null);
+    }
+
+    public static DispatchConfig config(String listen, String idleTimeout, String closeLinger) {
         try {
-            return ConfigLoader.parse(yaml(listen, idleTimeout), "bench known configuration");
+            return ConfigLoader.parse(yaml(listen, idleTimeout, closeLinger), "bench known configuration");
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

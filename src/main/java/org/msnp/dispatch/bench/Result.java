@@ -15,12 +15,13 @@ import org.HdrHistogram.Histogram;
  * @param elapsedNanos from the first connect to the last handshake's end
  * @param cpuNanos    CPU time of the whole bench process meanwhile (load generator, and the server
  *                    when it runs in-process), user and system
+ * @param gcCount     garbage collections in this JVM meanwhile, and {@code gcMillis} their time
  * @param toClose     latency, connect start (or its scheduled time when paced) to the server's close
  * @param toReply     latency, connect start to the last reply (XFR or CVQ)
  */
 public record Result(String label, long started, long completed, long failed, Map<String, Long> errors,
                      List<String> examples, Map<String, Long> byFamily, long elapsedNanos,
-                     long cpuNanos, Histogram toClose, Histogram toReply) {
+                     long cpuNanos, long gcCount, long gcMillis, Histogram toClose, Histogram toReply) {
 
     public double perSecond() {
         return elapsedNanos <= 0 ? 0 : completed * 1e9 / elapsedNanos;
@@ -52,6 +53,7 @@ public record Result(String label, long started, long completed, long failed, Ma
                 cpuMicrosPerHandshake()));
         b.append(String.format(Locale.ROOT, "%-10s latency ms p50 / p99 / p99.9 / max, to server close: %s%n", "",
                 percentiles(toClose)));
+        b.append(String.format(Locale.ROOT, "%-10s garbage collections: %d, %d ms%n", "", gcCount, gcMillis));
         b.append(String.format(Locale.ROOT, "%-10s latency ms p50 / p99 / p99.9 / max, to XFR/CVQ reply: %s%n", "",
                 percentiles(toReply)));
         if (!byFamily.isEmpty()) {

@@ -27,6 +27,7 @@ final class Run {
     final long deadline;
     final long startedAt = System.nanoTime();
     private final long cpuAtStart = processCpuNanos();
+    private final long[] gcAtStart = gc();
     private final AtomicLong started = new AtomicLong();
     final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -106,7 +107,18 @@ final class Run {
         Histogram close = toClose.getIntervalHistogram();
         Histogram reply = toReply.getIntervalHistogram();
         return new Result(label, started, completed.sum(), failed.sum(), err, List.copyOf(examples), byScript,
-                lastEnd.get() - startedAt, processCpuNanos() - cpuAtStart, close, reply);
+                lastEnd.get() - startedAt, processCpuNanos() - cpuAtStart, gc()[0] - gcAtStart[0],
+                gc()[1] - gcAtStart[1], close, reply);
+    }
+
+    /** Collections so far and the milliseconds they took, all collectors of this JVM. */
+    static long[] gc() {
+        long[] r = new long[2];
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            r[0] += Math.max(0, b.getCollectionCount());
+            r[1] += Math.max(0, b.getCollectionTime());
+        }
+        return r;
     }
 
     /** CPU time (user and system) of this whole process so far; -1 where the JVM does not say. */

@@ -61,6 +61,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void anExperimentalCloseLingerReachesTheInProcessServer() {
+        Run r = bench("--self", "-n", "20", "-c", "2", "--warmup", "0", "--first-warmup", "0", "--close-linger", "50ms",
+                "--server-log", "none");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).contains("close-linger 50ms").contains("20 completed, 0 errors, 20 started");
+    }
+
+    @Test
+    void aCloseLingerThatIsNoDurationIsAUsageError() {
+        Run r = bench("--self", "-n", "1", "--close-linger", "soon");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("'soon' is not a duration");
+    }
+
+    @Test
     void neitherTargetNorSelfIsAUsageError() {
         Run r = bench("-n", "10");
 
