@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every figure of docs/benchmarks.md in one run, in under 10 minutes on 2 cores:
 #   1. handshakes/s on fresh connections, ours and the ceiling in the same process, alternating,
-#      then a paced run at half our peak for the latency figure;
+#      then a paced run at half our peak for the latency figure; 1b. the same with the server's
+#      close-linger at 50 ms, to show what keeping finished connections reachable for 2 s costs;
 #   2. idle connections after VER: heap per connection and its drift while held;
 #   3. time from process start to the first complete handshake (plain JVM, then with an AppCDS archive);
 #   4. JMH: line parsing, policy decision (10 / 1,000 rules), reply encoding, whole handshake in-process,
@@ -51,6 +52,12 @@ bench() { java -jar "$JAR" bench "$@"; }
 echo; echo "== 1. handshakes per second on fresh connections: ours vs the ceiling, then paced at half our peak"
 echo "\$ msnp-dispatch bench --self --ceiling -c $CONCURRENCY -d $SECONDS_PER_RUN --first-warmup 10 --warmup $WARMUP --rounds $ROUNDS --rate-fraction 0.5"
 bench --self --ceiling -c "$CONCURRENCY" -d "$SECONDS_PER_RUN" --first-warmup 10 --warmup "$WARMUP" --rounds "$ROUNDS" --rate-fraction 0.5
+
+echo; echo "== 1b. experiment: the same server with limits.close-linger 50ms instead of 2s (same rate as the paced run above)"
+sleep 1
+rate=$(sed -n 's/^paced: \([0-9]*\) handshakes.*/\1/p' "$OUT/run.log" | tail -n 1)
+echo "\$ msnp-dispatch bench --self -c $CONCURRENCY -d $SECONDS_PER_RUN --first-warmup 10 --warmup 2 --close-linger 50ms --rate ${rate:-4000}"
+bench --self -c "$CONCURRENCY" -d "$SECONDS_PER_RUN" --first-warmup 10 --warmup 2 --close-linger 50ms --rate "${rate:-4000}"
 
 echo; echo "== 2. idle connections after VER"
 echo "\$ msnp-dispatch bench --self --idle $IDLE --hold $HOLD --sample 30 --sources 32"
