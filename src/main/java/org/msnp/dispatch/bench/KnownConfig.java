@@ -6,8 +6,8 @@ import org.msnp.dispatch.config.DispatchConfig;
 
 /**
  * The configuration the bench gives the server it starts itself ({@code --self}): the one the
- * exact replies of {@link Mix} are written for. It speaks MSNP2..MSNP21 (so a client offering only
- * MSNP22/23 falls back to CVQ), refers everybody to one Notification Server and names itself in
+ * exact replies of {@link Mix} are written for. It speaks MSNP2..MSNP21 (the DEFAULTS of
+ * vectors.txt), refers everybody to one Notification Server and names itself in
  * MSNP7–12 XFR; its version policy has three MSNMSGR rules, one with a per-language download URL
  * template and one with a per-locale URL table, so that CVR answers go through every branch of
  * the URL resolution.

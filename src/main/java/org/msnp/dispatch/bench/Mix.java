@@ -8,7 +8,9 @@ import java.util.List;
  * {@link KnownConfig}. The shares follow the dialect families of dispatch-server.md §3: 15 %
  * MSNP2–7 (VER, INF, USR MD5), 25 % MSNP8–12 (VER, CVR, USR TWN), 30 % MSNP13–20 (VER, CVR, USR
  * TWN/SSO, {@code U D}), 20 % MSNP21 (CVR and XFR carry the state token) and 10 % CVR0-only
- * clients (VER, CVQ). Lines are the ones real clients send (§7, clients.md).
+ * clients (VER, CVQ). Lines are the ones real clients send (§7, clients.md). The CVR0-only client
+ * offers {@code MSNP24}, a name no dispatch server negotiates (VER ends with MSNP23), so that it
+ * falls back to CVQ whatever dialects a foreign target speaks.
  */
 public final class Mix {
     private static final String NS = KnownConfig.NS;
@@ -65,7 +67,7 @@ public final class Mix {
             "CVR 2 " + WLM2011.formatted("de-de/"),
             "USR 3 SSO I frank@live.de", "XFR 3 NS " + NS + " U D " + STATE_2);
     public static final Handshake CVQ = Handshake.of("CVR0", "CVR0-CVQ",
-            "VER 1 MSNP23 MSNP22 CVR0", "VER 1 CVR0",
+            "VER 1 MSNP24 CVR0", "VER 1 CVR0",
             "CVQ 2 0x0409 winnt 6.2 x64 MSNMSGR 16.4.3528.0331 MSNMSGR grace@outlook.com", "CVQ 2 " + WLM2011.formatted(""));
 
     /** Every script once. */

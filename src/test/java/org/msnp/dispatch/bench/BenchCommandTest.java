@@ -97,6 +97,26 @@ class BenchCommandTest {
     }
 
     @Test
+    void idleConnectionsToAForeignTargetAreHeldAndCounted() throws Exception {
+        org.msnp.dispatch.app.Application app = org.msnp.dispatch.app.Application.start(
+                KnownConfig.config("127.0.0.1:0", "60s"), record -> { });
+        try {
+            Run r = bench("127.0.0.1:" + app.tcpAddress().getPort(), "--idle", "100", "--hold", "0.3", "--sample", "0.3");
+
+            assertThat(r.status()).as(r.out()).isZero();
+            assertThat(r.out()).contains("idle: held 100 failed 0").contains("100 open, 0 lost")
+                    .contains("pass --target-pid");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (app.tcp().openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(app.tcp().openConnections()).as("connections the bench left open").isZero();
+        } finally {
+            app.stopNow();
+        }
+    }
+
+    @Test
     void startupTimesTheFirstHandshakeOfANewProcess() {
         Run r = bench("--startup", "--startup-runs", "1");
 

@@ -71,6 +71,25 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void shapeChecksPassAgainstAServerWithTheEmbeddedDefaults() throws Exception {
+        // Another configuration (MSNP2..MSNP23, no version rules): only the shapes are known.
+        Application other = Application.start(org.msnp.dispatch.config.ConfigLoader.parse(
+                "listen: \"127.0.0.1:0\"\nadmin:\n  enabled: false\n", "test"), record -> { });
+        try {
+            Result shape = gen.closedLoop("shape", new LoadGenerator.Target(other.tcpAddress(), false), 8, 100, LONG);
+            Result exact = gen.closedLoop("exact", new LoadGenerator.Target(other.tcpAddress(), true), 8, 100, LONG);
+
+            assertThat(shape.failed()).as(shape.report()).isZero();
+            assertThat(shape.completed()).isEqualTo(100);
+            // Byte for byte, the referrals (another NS) and CVR answers (no rules) differ.
+            assertThat(exact.completed()).isLessThan(100);
+            assertThat(exact.errors()).containsOnlyKeys("wrong-reply");
+        } finally {
+            other.stopNow();
+        }
+    }
+
+    @Test
     void theCeilingAnswersEveryScriptExactly() throws Exception {
         try (CeilingServer ceiling = new CeilingServer(Mix.standard(), 2)) {
             LoadGenerator.Target t = new LoadGenerator.Target(ceiling.start("127.0.0.1"), true);
