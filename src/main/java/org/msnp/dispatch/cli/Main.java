@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code msnp-dispatch serve | check-config | probe}. */
 @Command(name = "msnp-dispatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MSN Messenger protocol (MSNP2-MSNP23) Dispatch Server.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class})
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

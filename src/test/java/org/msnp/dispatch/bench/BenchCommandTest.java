@@ -1,0 +1,126 @@
+package org.msnp.dispatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.msnp.dispatch.cli.Main;
+import picocli.CommandLine;
+
+/** {@code msnp-dispatch bench} as a user runs it. */
+class BenchCommandTest {
+
+    private record Run(int status, String out) {
+    }
+
+    private static Run bench(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 1];
+        all[0] = "bench";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int status = cl.execute(all);
+        return new Run(status, out + err.toString());
+    }
+
+    @Test
+    void selfWithCeilingCountsBothServersAndPrintsTheRatio() {
+        Run r = bench("--self", "--ceiling", "-n", "100", "-c", "8", "--warmup", "0.2", "--first-warmup", "0.3", "--rate", "400",
+                "--server-log", "none");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^ours +\\d+ handshakes/s +100 completed, 0 errors, 100 started in [0-9.]+ s, \\d+ us CPU per handshake")
+                .containsPattern("(?m)^ceiling +\\d+ handshakes/s +100 completed, 0 errors, 100 started in [0-9.]+ s, \\d+ us CPU per handshake")
+                .containsPattern("(?m)^ours@400 +\\d+ handshakes/s +100 completed, 0 errors")
+                .containsPattern("\\(ours warm-up, 0\\.3 s, 0 errors\\)")
+                .containsPattern("\\(ceiling warm-up, 0\\.3 s, 0 errors\\)")
+                .contains("ratio ours/ceiling")
+                .contains("replies checked byte for byte")
+                .contains("result: every handshake answered as expected");
+        Matcher m = Pattern.compile("p50 / p99 / p99.9 / max, to server close: ([0-9.]+) / ([0-9.]+) / ([0-9.]+) / ([0-9.]+)")
+                .matcher(r.out());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isPositive().isLessThanOrEqualTo(Double.parseDouble(m.group(4)));
+    }
+
+    @Test
+    void aForeignTargetAnsweringWrongLinesMakesTheCommandFail() throws Exception {
+        try (TinyServer bad = new TinyServer((n, line) -> n == 0 ? "VER 1 MSNP8 CVR0" : "500 " + (n + 1))) {
+            Run r = bench("127.0.0.1:" + bad.address().getPort(), "-n", "40", "-c", "4", "--warmup", "0", "--first-warmup", "0");
+
+            assertThat(r.status()).as(r.out()).isEqualTo(1);
+            assertThat(r.out()).contains("replies checked by shape").contains("0 completed, 40 errors, 40 started")
+                    .contains("wrong-reply").contains("result: 40 handshakes FAILED");
+        }
+    }
+
+    @Test
+    void anExperimentalCloseLingerReachesTheInProcessServer() {
+        Run r = bench("--self", "-n", "20", "-c", "2", "--warmup", "0", "--first-warmup", "0", "--close-linger", "50ms",
+                "--server-log", "none");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).contains("close-linger 50ms").contains("20 completed, 0 errors, 20 started");
+    }
+
+    @Test
+    void aCloseLingerThatIsNoDurationIsAUsageError() {
+        Run r = bench("--self", "-n", "1", "--close-linger", "soon");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    void neitherTargetNorSelfIsAUsageError() {
+        Run r = bench("-n", "10");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("give either HOST:PORT or --self");
+    }
+
+    @Test
+    void idleConnectionsAreHeldByAChildProcessAndMeasuredInThisOne() {
+        Run r = bench("--self", "--idle", "200", "--hold", "1", "--sample", "1", "--sources", "3", "--server-log", "none");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).contains("idle: client held 200 failed 0")
+                .containsPattern("(?m)^idle: +\\d+ s +200 ")
+                .containsPattern("200 connections held 1 s: -?\\d+ B of heap per connection")
+                .contains("client lost 0");
+    }
+
+    @Test
+    void idleConnectionsToAForeignTargetAreHeldAndCounted() throws Exception {
+        org.msnp.dispatch.app.Application app = org.msnp.dispatch.app.Application.start(
+                KnownConfig.config("127.0.0.1:0", "60s"), record -> { });
+        try {
+            Run r = bench("127.0.0.1:" + app.tcpAddress().getPort(), "--idle", "100", "--hold", "0.3", "--sample", "0.3");
+
+            assertThat(r.status()).as(r.out()).isZero();
+            assertThat(r.out()).contains("idle: held 100 failed 0").contains("100 open, 0 lost")
+                    .contains("pass --target-pid");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (app.tcp().openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(app.tcp().openConnections()).as("connections the bench left open").isZero();
+        } finally {
+            app.stopNow();
+        }
+    }
+
+    @Test
+    void startupTimesTheFirstHandshakeOfANewProcess() {
+        Run r = bench("--startup", "--startup-runs", "1");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).containsPattern("startup: run 1: first complete handshake \\d+ ms after the process started");
+    }
+}

@@ -1,0 +1,58 @@
+package org.msnp.dispatch.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.msnp.dispatch.net.Transport;
+
+/**
+ * A deliberately wrong dispatch server for tests: answers the n-th line of a connection (0-based)
+ * with whatever {@code answer} returns; a null answer closes the connection.
+ */
+final class TinyServer implements AutoCloseable {
+    private final EventLoopGroup group = Transport.best().group(1);
+    private final Channel listener;
+
+    TinyServer(BiFunction<Integer, String, String> answer) throws InterruptedException {
+        listener = new ServerBootstrap().group(group).channel(Transport.best().serverChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LineBasedFrameDecoder(1024), new SimpleChannelInboundHandler<ByteBuf>() {
+                            private int n;
+
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
+                                String reply = answer.apply(n++, line.toString(StandardCharsets.ISO_8859_1));
+                                if (reply == null) {
+                                    ctx.close();
+                                } else {
+                                    ctx.writeAndFlush(Unpooled.copiedBuffer(reply + "\r\n", StandardCharsets.ISO_8859_1));
+                                }
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
