@@ -164,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("server: msnp-dispatch in this process on " + app.tcpAddress() + ", "
                     + app.tcp().transport().name().toLowerCase(Locale.ROOT) + ", " + workers()
                     + " worker threads, connection log " + (serverLog.equals("none") ? "off" : "to " + serverLog)
-                    + ", close-linger " + app.config().limits().closeLinger());
+                    + ", close-linger " + org.msnp.dispatch.config.Durations.format(app.config().limits().closeLinger()));
             return idle > 0 ? idleSelf(app) : load(app.tcpAddress(), true);
         } finally {
             app.stopNow();

@@ -126,7 +126,8 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
                     s.channel().close();
                 }
             });
-            ctx.executor().schedule(() -> ctx.channel().close(), settings.closeLinger().toMillis(), TimeUnit.MILLISECONDS);
+            // cancelled in channelInactive: a finished connection must not stay reachable from the timer queue
+            timer = ctx.executor().schedule(() -> ctx.channel().close(), settings.closeLinger().toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 

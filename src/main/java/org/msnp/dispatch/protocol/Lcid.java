@@ -69,7 +69,8 @@ public final class Lcid {
 
     /** {@code 0x0409}. */
     public static String format(int lcid) {
-        return String.format("0x%04x", lcid);
+        String hex = Integer.toHexString(lcid & 0xffff);
+        return "0x0000".substring(0, 6 - hex.length()) + hex;
     }
 
     /** How many identifiers the shipped list holds. */

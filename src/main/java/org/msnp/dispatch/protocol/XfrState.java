@@ -26,8 +26,9 @@ public final class XfrState {
         } catch (IllegalArgumentException e) {
             return 0;
         }
-        for (String line : text.split("\r\n|\n")) {
+        for (String line : text.split("\n")) {
             int colon = line.indexOf(':');
+            // a CR before the LF is trimmed with the value
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("XfrCount")) {
                 try {
                     int n = Integer.parseInt(line.substring(colon + 1).trim());
