@@ -29,14 +29,18 @@ public final class DispatchMetrics implements ConnectionObserver {
     private final ConcurrentHashMap<String, AtomicInteger> health = new ConcurrentHashMap<>();
 
     public DispatchMetrics() {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
         openGauge("tcp");
         openGauge("http");
         reloadCounter("ok");
         reloadCounter("failed");
+    }
+
+    /** Adds JVM memory, GC, thread and CPU metrics; called once the listeners are up (start-up time). */
+    public void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     public PrometheusMeterRegistry registry() {

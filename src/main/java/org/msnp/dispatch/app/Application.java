@@ -68,7 +68,7 @@ public final class Application implements AutoCloseable {
         this.admin = new AdminServer(metrics, this::health);
     }
 
-    static ListenerSettings listenerSettings(DispatchConfig config) {
+    public static ListenerSettings listenerSettings(DispatchConfig config) {
         BindAddress bind = config.listen();
         DispatchConfig.Limits limits = config.limits();
         return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
@@ -106,6 +106,7 @@ public final class Application implements AutoCloseable {
             gateway = GatewayServer.of(config, context::get, observers, tcpAddress);
             gatewayAddress = gateway.start();
         }
+        metrics.bindJvmMetrics();
         if (config.admin().enabled()) {
             BindAddress a = config.admin().listen();
             adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());

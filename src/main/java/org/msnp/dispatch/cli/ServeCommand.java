@@ -21,14 +21,13 @@ import sun.misc.Signal;
  */
 @Command(name = "serve", description = "Run the dispatch server (embedded defaults without --config).")
 final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger("msnp.server");
-
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file")
     Path config;
 
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        Warmup.start();
         DispatchConfig c;
         try {
             c = config == null ? DispatchConfig.defaults() : ConfigLoader.load(config);
@@ -36,6 +35,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        Logger log = LoggerFactory.getLogger("msnp.server");
         Application app;
         try {
             app = Application.start(c, Optional.ofNullable(config), new ConnectionLog());
@@ -43,27 +43,27 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
         }
-        LOG.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
+        log.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
                 app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
                 (System.nanoTime() - started) / 1_000_000);
-        app.adminAddress().ifPresent(a -> LOG.info("metrics and health on http://{}/metrics and /health", hostPort(a)));
-        LOG.info("{}", Summary.of(c));
+        app.adminAddress().ifPresent(a -> log.info("metrics and health on http://{}/metrics and /health", hostPort(a)));
+        log.info("{}", Summary.of(c));
 
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         try {
             Signal.handle(new Signal("HUP"), s -> {
-                LOG.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
+                log.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
                 new Thread(app::reload, "reload").start();
             });
         } catch (IllegalArgumentException e) {
-            LOG.debug("SIGHUP is not available here: {}", e.getMessage());
+            log.debug("SIGHUP is not available here: {}", e.getMessage());
         }
         stop.await();
-        LOG.info("shutting down: no new connections, up to {} for the open ones", org.msnp.dispatch.config.Durations.format(app.config().limits().shutdownGrace()));
+        log.info("shutting down: no new connections, up to {} for the open ones", org.msnp.dispatch.config.Durations.format(app.config().limits().shutdownGrace()));
         app.close();
-        LOG.info("stopped");
+        log.info("stopped");
         return 0;
     }
 

@@ -82,6 +82,27 @@ public final class DispatchServer implements AutoCloseable {
                 .addLast("dispatch", new DispatchHandler(contexts, settings, observer));
     }
 
+    /**
+     * Runs one handshake through the real pipeline on an in-memory channel, so that its classes
+     * are loaded and initialised before the first client arrives.
+     */
+    public static void warmUp(DispatchContext context, ListenerSettings settings) {
+        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
+                new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        configure(c.pipeline(), () -> context, settings, false, new AdmissionLimits(settings.limits()),
+                                r -> r.logLine());
+                    }
+                });
+        ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(
+                "VER 1 MSNP8 CVR0\r\nUSR 2 TWN I a@b.c\r\n", java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (Object out; (out = ch.readOutbound()) != null; ) {
+            io.netty.util.ReferenceCountUtil.release(out);
+        }
+        ch.finishAndReleaseAll();
+    }
+
     /** New settings for connections accepted from now on (address, port and PROXY stay as bound). */
     public void update(ListenerSettings next) {
         settings.set(next);
