@@ -3,6 +3,7 @@
 #   1. handshakes/s on fresh connections, ours and the ceiling in the same process, alternating,
 #      then a paced run at half our peak for the latency figure; 1b. the same with the server's
 #      close-linger at 50 ms, to show what keeping finished connections reachable for 2 s costs;
+#   1c. handshakes through the HTTP gateway (open with VER, send CVR+USR, poll until Session=close);
 #   2. idle connections after VER: heap per connection and its drift while held;
 #   3. time from process start to the first complete handshake (plain JVM, then with an AppCDS archive);
 #   4. JMH: line parsing, policy decision (10 / 1,000 rules), reply encoding, whole handshake in-process,
@@ -58,6 +59,10 @@ sleep 1
 rate=$(sed -n 's/^paced: \([0-9]*\) handshakes.*/\1/p' "$OUT/run.log" | tail -n 1)
 echo "\$ msnp-dispatch bench --self -c $CONCURRENCY -d $SECONDS_PER_RUN --first-warmup 10 --warmup 2 --close-linger 50ms --rate ${rate:-4000}"
 bench --self -c "$CONCURRENCY" -d "$SECONDS_PER_RUN" --first-warmup 10 --warmup 2 --close-linger 50ms --rate "${rate:-4000}"
+
+echo; echo "== 1c. the HTTP gateway: open (VER), send (CVR, USR), poll until Session=close, 16 clients"
+echo "\$ msnp-dispatch bench --self --gateway -c 16 -d $SECONDS_PER_RUN --first-warmup 5"
+bench --self --gateway -c 16 -d "$SECONDS_PER_RUN" --first-warmup 5
 
 echo; echo "== 2. idle connections after VER"
 echo "\$ msnp-dispatch bench --self --idle $IDLE --hold $HOLD --sample 30 --sources 32"

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.msnp.dispatch.app.Application;
+import org.msnp.dispatch.gateway.GatewayLoad;
 import org.msnp.dispatch.app.ConnectionLog;
 import org.msnp.dispatch.net.ConnectionObserver;
 import org.msnp.dispatch.net.Transport;
@@ -103,6 +104,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--target-pid", paramLabel = "PID", description = "a local target's JVM, whose heap is read with jcmd")
     long targetPid;
 
+    @Option(names = "--gateway", description = "instead of TCP: handshakes through the HTTP gateway (open with VER, "
+            + "send CVR and USR, poll until Session=close); with --self the in-process server's gateway, else the "
+            + "gateway at HOST:PORT")
+    boolean gateway;
+
     @Option(names = "--startup", description = "instead of load: start `serve` as a new process and time its first complete handshake")
     boolean startup;
 
@@ -144,6 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
             return usage("concurrency, duration, rounds and client threads must be positive");
         }
         out.println(header());
+        if (gateway) {
+            return gatewayLoad();
+        }
         if (!self) {
             HostPort hp;
             try {
@@ -168,6 +177,51 @@ public final class BenchCommand implements Callable<Integer> {
             return idle > 0 ? idleSelf(app) : load(app.tcpAddress(), true);
         } finally {
             app.stopNow();
+        }
+    }
+
+    // --- handshakes through the HTTP gateway ------------------------------------------------------
+
+    /** Gateway handshakes per second and their latency; a warm-up run first, like the TCP load. */
+    private int gatewayLoad() throws Exception {
+        Application app = null;
+        String host;
+        int port;
+        if (self) {
+            String yaml = KnownConfig.yaml("127.0.0.1:0", "60s", closeLinger)
+                    + "gateway:\n  enabled: true\n  listen: \"127.0.0.1:0\"\n  max-sessions-per-ip: 100000\n";
+            app = Application.start(org.msnp.dispatch.config.ConfigLoader.parse(yaml, "bench gateway configuration"),
+                    observer());
+            InetSocketAddress gw = app.gatewayAddress().orElseThrow();
+            host = gw.getAddress().getHostAddress();
+            port = gw.getPort();
+            out.println("server: msnp-dispatch in this process, gateway on " + host + ":" + port + ", connection log "
+                    + (serverLog.equals("none") ? "off" : "to " + serverLog));
+        } else {
+            HostPort hp;
+            try {
+                hp = HostPort.parse(target);
+            } catch (IllegalArgumentException e) {
+                return usage(e.getMessage());
+            }
+            host = hp.host();
+            port = hp.port();
+        }
+        try {
+            out.println("load: " + concurrency + " gateway clients, each one HTTP/1.1 keep-alive connection: "
+                    + "POST open (VER), POST send (CVR, USR), POST poll until Session=close");
+            if (firstWarmup > 0) {
+                GatewayLoad.Result w = GatewayLoad.run(host, port, concurrency, Duration.ofMillis((long) (firstWarmup * 1000)));
+                out.println("warm-up   " + w.summary());
+            }
+            GatewayLoad.Result r = GatewayLoad.run(host, port, concurrency, Duration.ofMillis((long) (duration * 1000)));
+            out.println("gateway   " + r.summary());
+            out.flush();
+            return r.errors() == 0 && r.handshakes() > 0 ? 0 : 1;
+        } finally {
+            if (app != null) {
+                app.stopNow();
+            }
         }
     }
 

@@ -61,10 +61,8 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         if (settings.publicAddress().isPresent()) {
             return settings.publicAddress().get();
         }
-        InetSocketAddress reached = ctx.channel().attr(Gate.REACHED).get();
-        if (reached == null) {
-            reached = (InetSocketAddress) ctx.channel().localAddress();
-        }
+        Gate gate = ctx.pipeline().get(Gate.class);
+        InetSocketAddress reached = gate != null ? gate.reached(ctx.channel()) : (InetSocketAddress) ctx.channel().localAddress();
         String host = reached.getAddress().getHostAddress();
         return new HostPort(host.indexOf(':') >= 0 ? "[" + host + "]" : host, reached.getPort());
     }
@@ -171,8 +169,8 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
         if (session != null) {
-            InetSocketAddress client = ctx.channel().attr(Gate.CLIENT).get();
-            observer.finished(new ConnectionRecord(client != null ? client : ctx.channel().remoteAddress(), "tcp",
+            Gate gate = ctx.pipeline().get(Gate.class);
+            observer.finished(new ConnectionRecord(gate != null ? gate.client(ctx.channel()) : ctx.channel().remoteAddress(), "tcp",
                     session.summary(),
                     Duration.ofNanos(System.nanoTime() - openedAt), end));
         }

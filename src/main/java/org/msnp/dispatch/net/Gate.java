@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -18,16 +17,14 @@ import java.util.concurrent.TimeUnit;
  * {@link AdmissionLimits}. Only an admitted connection becomes active for the handlers behind.
  */
 final class Gate extends ChannelInboundHandlerAdapter {
-    /** The client address (from the PROXY header when there is one). */
-    static final AttributeKey<InetSocketAddress> CLIENT = AttributeKey.valueOf("msnp.client");
-    /** The address the client connected to (the PROXY header's destination when there is one). */
-    static final AttributeKey<InetSocketAddress> REACHED = AttributeKey.valueOf("msnp.reached");
-
     private final AdmissionLimits limits;
     private final ConnectionObserver observer;
     private final boolean proxyProtocol;
     private final Duration headerTimeout;
     private InetAddress admitted;
+    /** From the PROXY header; null without one (the socket's own addresses apply). */
+    private InetSocketAddress client;
+    private InetSocketAddress reached;
     private boolean refused;
     private ScheduledFuture<?> headerTimer;
 
@@ -55,14 +52,12 @@ final class Gate extends ChannelInboundHandlerAdapter {
                 if (headerTimer != null) {
                     headerTimer.cancel(false);
                 }
-                InetSocketAddress client = inet(ctx.channel().remoteAddress());
-                InetSocketAddress reached = inet(ctx.channel().localAddress());
                 if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
                         && header.destinationAddress() != null) {
                     client = new InetSocketAddress(InetAddress.getByName(header.sourceAddress()), header.sourcePort());
                     reached = new InetSocketAddress(InetAddress.getByName(header.destinationAddress()), header.destinationPort());
                 }
-                admit(ctx, client, reached);
+                admit(ctx, client(ctx.channel()), reached(ctx.channel()));
             } catch (java.net.UnknownHostException e) {
                 refuse(ctx, "proxy-header");
             } finally {
@@ -82,6 +77,16 @@ final class Gate extends ChannelInboundHandlerAdapter {
         return a instanceof InetSocketAddress i ? i : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
+    /** The client: from the PROXY header, else the socket's peer. */
+    InetSocketAddress client(io.netty.channel.Channel ch) {
+        return client != null ? client : inet(ch.remoteAddress());
+    }
+
+    /** The address the client connected to: the PROXY header's destination, else the socket's. */
+    InetSocketAddress reached(io.netty.channel.Channel ch) {
+        return reached != null ? reached : inet(ch.localAddress());
+    }
+
     private void admit(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress reached) {
         AdmissionLimits.Refusal refusal = limits.admit(client.getAddress(), System.nanoTime());
         if (refusal != null) {
@@ -89,8 +94,6 @@ final class Gate extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = client.getAddress();
-        ctx.channel().attr(CLIENT).set(client);
-        ctx.channel().attr(REACHED).set(reached);
         ctx.fireChannelActive();
     }
 

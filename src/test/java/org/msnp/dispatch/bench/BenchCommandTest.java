@@ -123,4 +123,24 @@ class BenchCommandTest {
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).containsPattern("startup: run 1: first complete handshake \\d+ ms after the process started");
     }
+
+    @Test
+    void gatewayHandshakesAreCountedWithoutErrors() {
+        Run r = bench("--self", "--gateway", "-c", "2", "-d", "0.5", "--first-warmup", "0", "--server-log", "none");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).contains("gateway on 127.0.0.1:").containsPattern("gateway   gateway handshakes: \\d+/s")
+                .contains(" 0 errors)");
+    }
+
+    @Test
+    void gatewayLoadAgainstNothingListeningFails() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = bench("--gateway", "127.0.0.1:" + port, "-c", "1", "-d", "0.3", "--first-warmup", "0");
+
+        assertThat(r.status()).as(r.out()).isEqualTo(1);
+    }
 }
