@@ -43,10 +43,6 @@ public final class DispatchMetrics implements ConnectionObserver {
         new ProcessorMetrics().bindTo(registry);
     }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
@@ -110,6 +106,18 @@ public final class DispatchMetrics implements ConnectionObserver {
 
     public void reloaded(boolean ok) {
         reloadCounter(ok ? "ok" : "failed").increment();
+    }
+
+    /** Drops the health gauges of targets a reload removed from the pool. */
+    public void untrack(java.util.List<NsTarget> before, java.util.List<NsTarget> after) {
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        after.forEach(t -> kept.add(t.address().toString()));
+        for (NsTarget t : before) {
+            String k = t.address().toString();
+            if (!kept.contains(k) && health.remove(k) != null) {
+                registry.find("msnp.ns.healthy").tag("target", k).meters().forEach(registry::remove);
+            }
+        }
     }
 
     /** Shows a target's health as msnp_ns_healthy{target} 1/0. */

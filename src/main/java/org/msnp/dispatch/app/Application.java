@@ -54,6 +54,7 @@ public final class Application implements AutoCloseable {
     private InetSocketAddress tcpAddress;
     private InetSocketAddress adminAddress;
     private byte[] loadedBytes;
+    private byte[] pendingBytes;
     private io.netty.util.concurrent.ScheduledFuture<?> watcher;
 
     private Application(DispatchConfig config, Optional<Path> file, ConnectionObserver observer) {
@@ -83,9 +84,13 @@ public final class Application implements AutoCloseable {
         Application app = new Application(config, file, observer);
         try {
             app.startAll();
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
+            // a port in use, for one: leave nothing running behind
             app.stopNow();
-            throw e;
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
         }
         return app;
     }
@@ -98,7 +103,7 @@ public final class Application implements AutoCloseable {
         return start(config, Optional.empty(), new ConnectionLog());
     }
 
-    private void startAll() throws InterruptedException {
+    private void startAll() throws Exception {
         startChecks(pool, config);
         tcpAddress = tcp.start();
         if (config.gateway().enabled()) {
@@ -145,11 +150,20 @@ public final class Application implements AutoCloseable {
     public record Reload(boolean ok, String message) {
     }
 
+    /**
+     * Reloads when the file's bytes changed and then stayed the same for one more poll, so that a
+     * file caught half-written by an editor is not taken for the new configuration.
+     */
     private void watch() {
         try {
             byte[] now = read(file.get());
-            if (!java.util.Arrays.equals(now, loadedBytes)) {
+            if (java.util.Arrays.equals(now, loadedBytes)) {
+                pendingBytes = null;
+            } else if (java.util.Arrays.equals(now, pendingBytes)) {
+                pendingBytes = null;
                 reload();
+            } else {
+                pendingBytes = now;
             }
         } catch (RuntimeException e) {
             LOG.warn("configuration watch: {}", e.toString());
@@ -173,7 +187,13 @@ public final class Application implements AutoCloseable {
         loadedBytes = bytes;
         DispatchConfig next;
         try {
-            next = ConfigLoader.load(file.get());
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                // at start an empty file means the defaults; for a running server it is far more
+                // likely a file being rewritten, and the defaults would refer clients to 127.0.0.1
+                throw new ConfigException(file.get().toString(), 0, "", "empty or unreadable; keeping the running configuration");
+            }
+            next = ConfigLoader.parse(text, file.get().toString());
         } catch (ConfigException e) {
             metrics.reloaded(false);
             LOG.error("configuration not reloaded, still running the previous one: {}", e.getMessage());
@@ -200,11 +220,15 @@ public final class Application implements AutoCloseable {
             if (checker != null) {
                 checker.close();
             }
+            metrics.untrack(pool.targets(), nextPool.targets());
             startChecks(nextPool, next);
             pool = nextPool;
         }
         context.set(Contexts.of(next, nextPool));
         tcp.update(listenerSettings(next));
+        if (gateway != null) {
+            gateway.update(next);
+        }
     }
 
     private static List<String> needsRestart(DispatchConfig a, DispatchConfig b) {
@@ -218,8 +242,11 @@ public final class Application implements AutoCloseable {
         if (!a.admin().equals(b.admin())) {
             keys.add("admin");
         }
-        if (!a.gateway().equals(b.gateway())) {
-            keys.add("gateway");
+        if (!a.gateway().enabled().equals(b.gateway().enabled())) {
+            keys.add("gateway.enabled");
+        }
+        if (!a.gateway().listen().equals(b.gateway().listen())) {
+            keys.add("gateway.listen");
         }
         return keys;
     }
@@ -305,16 +332,14 @@ public final class Application implements AutoCloseable {
         if (checker != null) {
             checker.close();
         }
+        // one grace period for both listeners: the gateway gets what the TCP listener left of it
+        long deadline = System.nanoTime() + grace.toNanos();
         if (gateway != null) {
             gateway.stopAccepting();
         }
         tcp.stop(grace);
         if (gateway != null) {
-            if (grace.isZero()) {
-                gateway.close();
-            } else {
-                gateway.stop(grace);
-            }
+            gateway.stop(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         admin.close();
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);

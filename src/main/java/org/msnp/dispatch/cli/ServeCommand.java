@@ -68,7 +68,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static String hostPort(java.net.InetSocketAddress a) {
-        String h = a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress();
-        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+        return (a.getAddress().isAnyLocalAddress() ? "*" : org.msnp.dispatch.protocol.HostPort.hostText(a)) + ":" + a.getPort();
     }
 }

@@ -1,5 +1,6 @@
 package org.msnp.dispatch.gateway;
 
+import java.util.function.Supplier;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -34,9 +35,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
 
     private final Tunnels tunnels;
-    private final GatewaySettings settings;
+    private final Supplier<GatewaySettings> settings;
 
-    GatewayHandler(Tunnels tunnels, GatewaySettings settings) {
+    GatewayHandler(Tunnels tunnels, Supplier<GatewaySettings> settings) {
         this.tunnels = tunnels;
         this.settings = settings;
     }
@@ -67,7 +68,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return plain(req, HttpResponseStatus.BAD_REQUEST, invalid.reason(), false);
         }
         if (r instanceof GatewayRequest.Open open) {
-            if (!settings.accepts(open.ip())) {
+            if (!settings.get().accepts(open.ip())) {
                 return plain(req, HttpResponseStatus.BAD_REQUEST, "IP=" + open.ip().orElse("") + " is not served by this gateway", false);
             }
             Tunnels.Opening opening = tunnels.open((InetSocketAddress) ctx.channel().remoteAddress(), current(ctx), now);
@@ -117,26 +118,21 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** The address named in XFR as this server (MSNP7–12): as on TCP, the public address if set. */
     private HostPort current(ChannelHandlerContext ctx) {
-        return settings.publicAddress().orElseGet(() -> new HostPort(hostText((InetSocketAddress) ctx.channel().localAddress()),
-                settings.tcpPort()));
+        return settings.get().publicAddress().orElseGet(() -> new HostPort(HostPort.hostText((InetSocketAddress) ctx.channel().localAddress()),
+                settings.get().tcpPort()));
     }
 
     /** GW-IP: the configured public host, else the host the client reached us by. */
     private String gatewayHost(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (settings.publicHost().isPresent()) {
-            return settings.publicHost().get();
+        if (settings.get().publicHost().isPresent()) {
+            return settings.get().publicHost().get();
         }
         String host = req.headers().get(HttpHeaderNames.HOST);
         if (host != null && HOST.matcher(host).matches()) {
             return host;
         }
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        return hostText(local) + (local.getPort() == 80 ? "" : ":" + local.getPort());
-    }
-
-    private static String hostText(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return HostPort.hostText(local) + (local.getPort() == 80 ? "" : ":" + local.getPort());
     }
 
     private static FullHttpResponse plain(FullHttpRequest req, HttpResponseStatus status, String text, boolean close) {

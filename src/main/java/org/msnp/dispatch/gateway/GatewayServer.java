@@ -17,6 +17,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.msnp.dispatch.config.DispatchConfig;
 import org.msnp.dispatch.net.ConnectionObserver;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("msnp.server");
 
-    private final GatewaySettings settings;
+    private final AtomicReference<GatewaySettings> settings;
     private final Tunnels tunnels;
     private final Transport transport;
     private final EventLoopGroup boss;
@@ -45,8 +46,8 @@ public final class GatewayServer implements AutoCloseable {
 
     GatewayServer(GatewaySettings settings, Supplier<DispatchContext> contexts, ConnectionObserver observer,
                   int workerThreads) {
-        this.settings = settings;
-        this.tunnels = new Tunnels(contexts, settings, observer);
+        this.settings = new AtomicReference<>(settings);
+        this.tunnels = new Tunnels(contexts, this.settings::get, observer);
         this.transport = Transport.best();
         this.boss = transport.group(1);
         this.workers = transport.group(workerThreads);
@@ -64,8 +65,9 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
-        GatewayHandler handler = new GatewayHandler(tunnels, settings);
-        long idleMillis = settings.sessionIdle().toMillis();
+        GatewaySettings initial = settings.get();
+        GatewayHandler handler = new GatewayHandler(tunnels, settings::get);
+        long idleMillis = initial.sessionIdle().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -76,16 +78,17 @@ public final class GatewayServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        GatewaySettings now = settings.get();
                         ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                                .addLast("idle", new IdleStateHandler(0, 0, now.sessionIdle().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                 // Answers 413 itself for a body over the limit; the tunnel never sees it.
-                                .addLast("body", new HttpObjectAggregator(settings.maxBodyBytes()))
+                                .addLast("body", new HttpObjectAggregator(now.maxBodyBytes()))
                                 .addLast("gateway", handler);
                     }
                 });
-        listener = b.bind(settings.host(), settings.port()).sync().channel();
+        listener = b.bind(initial.host(), initial.port()).sync().channel();
         long every = Math.max(20, Math.min(1000, idleMillis / 2));
         sweeper = workers.next().scheduleAtFixedRate(() -> tunnels.sweep(System.nanoTime()), every, every,
                 TimeUnit.MILLISECONDS);
@@ -94,9 +97,13 @@ public final class GatewayServer implements AutoCloseable {
         return bound;
     }
 
-    /** Gateway sessions alive right now. */
-    public int openSessions() {
-        return tunnels.size();
+    /**
+     * New settings for requests and gateway sessions from now on (the listen address stays as
+     * bound; the sweep interval as started).
+     */
+    public void update(DispatchConfig config) {
+        GatewaySettings old = settings.get();
+        settings.set(GatewaySettings.of(config, old.tcpPort()));
     }
 
     /** Closes the listening socket; open gateway sessions carry on. */
@@ -113,7 +120,7 @@ public final class GatewayServer implements AutoCloseable {
     public void stop(Duration grace) throws InterruptedException {
         stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
-        while (tunnels.size() > 0 && System.nanoTime() < deadline) {
+        while (tunnels.active() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         if (sweeper != null) {

@@ -150,6 +150,10 @@ final class Tunnel {
      * The sweeper's look at an idle tunnel: runs the session timers, and says whether the tunnel
      * has gone without a request for longer than the idle limit.
      */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     synchronized boolean expired(long now) {
         checkTimers(now);
         return now - lastRequest > settings.sessionIdle().toNanos();

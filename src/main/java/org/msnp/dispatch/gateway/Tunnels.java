@@ -28,14 +28,14 @@ final class Tunnels {
     }
 
     private final Supplier<DispatchContext> contexts;
-    private final GatewaySettings settings;
+    private final Supplier<GatewaySettings> settings;
     private final ConnectionObserver observer;
     private final SessionIds ids = new SessionIds();
     private final ConcurrentHashMap<Integer, Tunnel> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
-    Tunnels(Supplier<DispatchContext> contexts, GatewaySettings settings, ConnectionObserver observer) {
+    Tunnels(Supplier<DispatchContext> contexts, Supplier<GatewaySettings> settings, ConnectionObserver observer) {
         this.contexts = contexts;
         this.settings = settings;
         this.observer = observer;
@@ -43,6 +43,7 @@ final class Tunnels {
 
     /** A new gateway session bound to a new dispatch session naming {@code current} in XFR. */
     Opening open(InetSocketAddress peer, HostPort current, long now) {
+        GatewaySettings settings = this.settings.get();
         if (count.incrementAndGet() > settings.maxSessions()) {
             count.decrementAndGet();
             return new Full(false);
@@ -96,5 +97,10 @@ final class Tunnels {
 
     int size() {
         return byId.size();
+    }
+
+    /** Gateway sessions whose dispatch conversation has not ended yet. */
+    long active() {
+        return byId.values().stream().filter(t -> !t.isClosed()).count();
     }
 }

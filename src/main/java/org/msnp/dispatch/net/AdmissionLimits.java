@@ -42,10 +42,6 @@ public final class AdmissionLimits {
         this.thresholds = t;
     }
 
-    public Thresholds thresholds() {
-        return thresholds;
-    }
-
     public int open() {
         return open.get();
     }
@@ -53,47 +49,42 @@ public final class AdmissionLimits {
     /** Takes a place for a new connection from {@code address}; null when admitted. */
     Refusal admit(InetAddress address, long nowNanos) {
         Thresholds t = thresholds;
-        PerAddress p = byAddress.computeIfAbsent(address, a -> new PerAddress());
-        synchronized (p) {
-            if (t.perIpPerSecond() > 0 && !p.take(t.perIpPerSecond(), nowNanos)) {
-                return Refusal.RATE;
-            }
-            if (p.open >= t.maxPerIp()) {
-                return Refusal.PER_IP;
-            }
-            if (open.incrementAndGet() > t.maxConnections()) {
+        Refusal[] refusal = new Refusal[1];
+        // check and count inside the map's own lock for this address, so that a sweep cannot
+        // remove the entry between the two
+        byAddress.compute(address, (a, p) -> {
+            PerAddress entry = p != null ? p : new PerAddress();
+            if (t.perIpPerSecond() > 0 && !entry.take(t.perIpPerSecond(), nowNanos)) {
+                refusal[0] = Refusal.RATE;
+            } else if (entry.open >= t.maxPerIp()) {
+                refusal[0] = Refusal.PER_IP;
+            } else if (open.incrementAndGet() > t.maxConnections()) {
                 open.decrementAndGet();
-                return Refusal.MAX_CONNECTIONS;
+                refusal[0] = Refusal.MAX_CONNECTIONS;
+            } else {
+                entry.open++;
             }
-            p.open++;
-        }
-        return null;
+            return entry;
+        });
+        return refusal[0];
     }
 
     /** Gives back the place of a connection that {@link #admit} admitted. */
     void release(InetAddress address) {
         open.decrementAndGet();
-        PerAddress p = byAddress.get(address);
-        if (p != null) {
-            synchronized (p) {
-                p.open--;
-            }
-        }
+        byAddress.computeIfPresent(address, (a, p) -> {
+            p.open--;
+            return p;
+        });
     }
 
     /** Forgets addresses with no open connection and a full bucket; called now and then. */
     void sweep(long nowNanos) {
         Thresholds t = thresholds;
-        byAddress.entrySet().removeIf(e -> {
-            PerAddress p = e.getValue();
-            synchronized (p) {
-                return p.open == 0 && (t.perIpPerSecond() == 0 || p.isFull(t.perIpPerSecond(), nowNanos));
-            }
-        });
-    }
-
-    int trackedAddresses() {
-        return byAddress.size();
+        for (InetAddress a : byAddress.keySet()) {
+            byAddress.computeIfPresent(a, (k, p) ->
+                    p.open == 0 && (t.perIpPerSecond() == 0 || p.isFull(t.perIpPerSecond(), nowNanos)) ? null : p);
+        }
     }
 
     private static final class PerAddress {

@@ -31,47 +31,9 @@ public record ConnectionRecord(SocketAddress peer, String transport, DispatchSes
         return b.toString();
     }
 
-    /** {@code 2001:db8:0:0:0:0:0:7} → {@code 2001:db8::7} (the longest run of zero groups folded). */
-    static String shortV6(String full) {
-        String scope = "";
-        int pct = full.indexOf('%');
-        if (pct >= 0) {
-            scope = full.substring(pct);
-            full = full.substring(0, pct);
-        }
-        String[] g = full.split(":");
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < g.length; ) {
-            if (g[i].equals("0")) {
-                int j = i;
-                while (j < g.length && g[j].equals("0")) {
-                    j++;
-                }
-                if (j - i > bestLen) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        if (bestStart < 0) {
-            return full + scope;
-        }
-        String head = String.join(":", java.util.Arrays.copyOfRange(g, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(g, bestStart + bestLen, g.length));
-        return head + "::" + tail + scope;
-    }
-
     private String peerText() {
         if (peer instanceof java.net.InetSocketAddress a) {
-            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-            if (a.getAddress() instanceof java.net.Inet6Address) {
-                host = "[" + shortV6(host) + "]";
-            }
-            return host + ':' + a.getPort();
+            return org.msnp.dispatch.protocol.HostPort.hostText(a) + ':' + a.getPort();
         }
         return String.valueOf(peer);
     }

@@ -63,8 +63,7 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         }
         Gate gate = ctx.pipeline().get(Gate.class);
         InetSocketAddress reached = gate != null ? gate.reached(ctx.channel()) : (InetSocketAddress) ctx.channel().localAddress();
-        String host = reached.getAddress().getHostAddress();
-        return new HostPort(host.indexOf(':') >= 0 ? "[" + host + "]" : host, reached.getPort());
+        return HostPort.of(reached);
     }
 
     @Override
@@ -114,7 +113,7 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         end = why;
         pendingFlush = false;
         cancelTimer();
-        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener((ChannelFutureListener) f -> {
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() || !(f.channel() instanceof DuplexChannel duplex)) {
                 f.channel().close();
                 return;
@@ -158,6 +157,11 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing && !(cause instanceof java.io.IOException)) {
+            // input after the last reply (an over-long line, say) is dropped; closing now, with it
+            // unread, would reset the connection and could destroy the reply (close-linger)
+            return;
+        }
         if (!closing) {
             end = cause instanceof TooLongFrameException ? "line-too-long" : "error";
             closing = true;
@@ -184,10 +188,5 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
             closing = true;
         }
         ctx.close();
-    }
-
-    /** True when the conversation has ended and only the close is pending. */
-    boolean isFinished() {
-        return closing;
     }
 }

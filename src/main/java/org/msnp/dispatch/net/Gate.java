@@ -52,14 +52,17 @@ final class Gate extends ChannelInboundHandlerAdapter {
                 if (headerTimer != null) {
                     headerTimer.cancel(false);
                 }
-                if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
-                        && header.destinationAddress() != null) {
-                    client = new InetSocketAddress(InetAddress.getByName(header.sourceAddress()), header.sourcePort());
-                    reached = new InetSocketAddress(InetAddress.getByName(header.destinationAddress()), header.destinationPort());
+                if (header.command() == HAProxyCommand.PROXY) {
+                    // IP literals only: never a name lookup on the event loop (an AF_UNIX header
+                    // carries paths; LOCAL and UNSPEC carry nothing: the socket's addresses stand)
+                    InetAddress src = io.netty.util.NetUtil.createInetAddressFromIpAddressString(String.valueOf(header.sourceAddress()));
+                    InetAddress dst = io.netty.util.NetUtil.createInetAddressFromIpAddressString(String.valueOf(header.destinationAddress()));
+                    if (src != null && dst != null) {
+                        client = new InetSocketAddress(src, header.sourcePort());
+                        reached = new InetSocketAddress(dst, header.destinationPort());
+                    }
                 }
                 admit(ctx, client(ctx.channel()), reached(ctx.channel()));
-            } catch (java.net.UnknownHostException e) {
-                refuse(ctx, "proxy-header");
             } finally {
                 header.release();
             }

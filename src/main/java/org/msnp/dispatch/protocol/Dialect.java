@@ -26,14 +26,6 @@ public enum Dialect {
         return VALUES[n - 2];
     }
 
-    public static Dialect lowest() {
-        return MSNP2;
-    }
-
-    public static Dialect highest() {
-        return MSNP23;
-    }
-
     /**
      * Reads a dialect name as offered in VER. Names are case-sensitive unless
      * {@code ignoreCase} (dispatch-server.md §2, "Case").
@@ -99,10 +91,5 @@ public enum Dialect {
             default:
                 return false;
         }
-    }
-
-    /** {@code MSNP8..MSNP21} or {@code MSNP8}. */
-    public static String rangeName(Dialect from, Dialect to) {
-        return from == to ? from.name() : from.name() + ".." + to.name();
     }
 }

@@ -52,11 +52,6 @@ public final class NsTarget {
         return false;
     }
 
-    /** Starts a target as unhealthy until it passes {@code rise} checks. */
-    void markUnhealthy() {
-        healthy = false;
-    }
-
     @Override
     public String toString() {
         return address + (healthy ? " (healthy)" : " (unhealthy)");

@@ -22,7 +22,7 @@ import org.msnp.dispatch.protocol.XfrState;
  * <ul>
  *   <li>login verbs (VER, INF, CVR, CVQ, USR) at the wrong time: 715 and close; any other verb,
  *       a blank line or a login verb without a valid TrID: close without a reply (§4.8, V032);</li>
- *   <li>after any error reply the connection closes, because real clients carry on regardless
+ *   <li>after any error reply but 502 the connection closes, because real clients carry on regardless
  *       (clients.md §3);</li>
  *   <li>USR without a preceding INF (MSNP2–7) or CVR (MSNP8+) is accepted (V017, V056).</li>
  * </ul>
@@ -41,6 +41,8 @@ public final class DispatchSession {
     private boolean fallbackOnly;
     private boolean infAnswered;
     private boolean cvrAnswered;
+    private boolean infDisabled;
+    private boolean md5Disabled;
     private ClientInfo client;
     private Verdict verdict;
     private Outcome outcome = Outcome.NONE;
@@ -267,8 +269,23 @@ public final class DispatchSession {
 
     // --- endings ----------------------------------------------------------------------------
 
+    /**
+     * INF or MD5 after an MSNP8+ VER. With the 502 switch the first of each is answered and the
+     * connection stays; a repeat is a wrong-time command, so a client cannot make the server
+     * answer forever.
+     */
     private Step removed(RemovedCommand how, String trId, String reason) {
         if (how == RemovedCommand.ERROR_502) {
+            boolean inf = reason.startsWith("inf");
+            if (inf ? infDisabled : md5Disabled) {
+                return wrongTime(trId);
+            }
+            if (inf) {
+                infDisabled = true;
+            } else {
+                md5Disabled = true;
+            }
+            error = ErrorCode.COMMAND_DISABLED;
             return Step.reply(new Reply.Error(ErrorCode.COMMAND_DISABLED, trId));
         }
         return drop(reason);

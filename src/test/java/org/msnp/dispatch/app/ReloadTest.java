@@ -125,4 +125,51 @@ class ReloadTest {
             app.stopNow();
         }
     }
+
+    @Test
+    void anEmptiedFileIsNotTakenForTheDefaults() throws Exception {
+        Path file = dir.resolve("dispatch.yaml");
+        Files.writeString(file, config("6.0.0602"));
+        Application app = Application.start(ConfigLoader.load(file), Optional.of(file), r -> { });
+        try {
+            Files.writeString(file, "");
+            Application.Reload r = app.reload();
+            assertThat(r.ok()).isFalse();
+            assertThat(r.message()).contains("empty");
+            assertThat(Wire.msnp8Login(app.tcpAddress(), null)).last().isEqualTo("XFR 3 NS 10.0.0.5:1863 0 10.0.0.1:1863");
+        } finally {
+            app.stopNow();
+        }
+    }
+
+    @Test
+    void aReloadReachesTheGatewayToo() throws Exception {
+        Path file = dir.resolve("dispatch.yaml");
+        String gateway = "gateway: {enabled: true, listen: 127.0.0.1:0, public-host: %s}\n";
+        Files.writeString(file, config("6.0.0602") + gateway.formatted("gw1.example.net"));
+        Application app = Application.start(ConfigLoader.load(file), Optional.of(file), r -> { });
+        try {
+            assertThat(gwIp(app)).isEqualTo("gw1.example.net");
+            Files.writeString(file, config("6.0.0602") + gateway.formatted("gw2.example.net"));
+            assertThat(app.reload().ok()).isTrue();
+            assertThat(gwIp(app)).isEqualTo("gw2.example.net");
+        } finally {
+            app.stopNow();
+        }
+    }
+
+    static String gwIp(Application app) throws Exception {
+        int port = app.gatewayAddress().orElseThrow().getPort();
+        java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                                + "/gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com"))
+                        .header("Content-Type", "application/x-msn-messenger")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("VER 1 MSNP8 CVR0\r\n")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        String header = res.headers().firstValue("X-MSN-Messenger").orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("GW-IP=([^;]+)").matcher(header);
+        assertThat(m.find()).as(header).isTrue();
+        return m.group(1).trim();
+    }
 }

@@ -60,6 +60,16 @@ class DocsTest {
     }
 
     @Test
+    void everyGatewayKeyIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("docs/gateway.md"));
+        List<String> keys = keys(GatewayConfig.class, "");
+        assertThat(keys).contains("public-host", "max-body-bytes", "accept-ips");
+        for (String k : keys) {
+            assertThat(doc).as("docs/gateway.md documents `%s`", k).contains("`" + k + "`");
+        }
+    }
+
+    @Test
     void everyMetricIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("docs/operations.md"));
         Application app = Application.start(ConfigLoader.parse("""

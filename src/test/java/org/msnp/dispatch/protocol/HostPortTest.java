@@ -50,4 +50,26 @@ class HostPortTest {
                 .hasMessageContaining("expected host:port");
         assertThatThrownBy(() -> new HostPort(null, 1863)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "2001:db8:0:0:0:0:0:7, 2001:db8::7",
+            "0:0:0:0:0:0:0:1, ::1",
+            "1:0:0:0:0:0:0:0, 1::",
+            "0:0:0:0:0:0:0:0, ::",
+            "1:0:0:2:0:0:0:3, 1:0:0:2::3",
+            "1:0:0:2:0:0:3:4, 1::2:0:0:3:4",
+            "1:0:2:3:4:5:6:7, 1:0:2:3:4:5:6:7",
+            "fe80:0:0:0:0:0:0:1%eth0, fe80::1%eth0"})
+    void ipv6IsCompressedAsRfc5952Says(String full, String compressed) {
+        assertThat(HostPort.compress(full)).isEqualTo(compressed);
+    }
+
+    @Test
+    void socketAddressesAreWrittenAsOnTheWire() throws Exception {
+        assertThat(HostPort.of(new java.net.InetSocketAddress(java.net.InetAddress.getByName("2001:db8::7"), 1863)))
+                .hasToString("[2001:db8::7]:1863");
+        assertThat(HostPort.of(new java.net.InetSocketAddress(java.net.InetAddress.getByName("10.0.0.1"), 1863)))
+                .hasToString("10.0.0.1:1863");
+    }
 }

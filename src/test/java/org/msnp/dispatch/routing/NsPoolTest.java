@@ -145,12 +145,13 @@ class NsPoolTest {
     }
 
     @Test
-    void aTargetMarkedUnhealthyWaitsForRiseSuccesses() {
+    void anUnhealthyTargetWaitsForRiseSuccesses() {
         NsTarget t = pool(NsPool.Selection.ROUND_ROBIN, 1).targets().get(0);
-        t.markUnhealthy();
+        t.record(false, 2, 1);
         assertThat(t.isHealthy()).isFalse();
         assertThat(t).hasToString("10.0.0.5:1863 (unhealthy)");
-        assertThat(t.record(true, 1, 3)).isTrue();
+        assertThat(t.record(true, 2, 1)).isFalse();
+        assertThat(t.record(true, 2, 1)).isTrue();
         assertThat(t.isHealthy()).isTrue();
     }
 }
