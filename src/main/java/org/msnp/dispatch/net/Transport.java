@@ -30,6 +30,19 @@ public enum Transport {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    /**
+     * A listener on this transport with the socket options every listener of the project uses
+     * (the dispatch listener, the gateway, and the bench's ceiling server, which must match).
+     */
+    public io.netty.bootstrap.ServerBootstrap listener(EventLoopGroup boss, EventLoopGroup workers) {
+        return new io.netty.bootstrap.ServerBootstrap()
+                .group(boss, workers)
+                .channel(serverChannel())
+                .option(io.netty.channel.ChannelOption.SO_BACKLOG, 8192)
+                .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
+                .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+    }
+
     public Class<? extends SocketChannel> clientChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
