@@ -76,7 +76,7 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
             lastRead = System.nanoTime();
             Step step = session.handle(Command.parse(frame.toString(StandardCharsets.ISO_8859_1)));
             for (Reply r : step.replies()) {
-                ctx.write(encode(ctx, r));
+                ctx.write(ReplyBytes.encode(ctx.alloc(), r));
                 pendingFlush = true;
             }
             if (step.close()) {
@@ -85,14 +85,6 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-    }
-
-    private static ByteBuf encode(ChannelHandlerContext ctx, Reply r) {
-        String line = r.line();
-        ByteBuf out = ctx.alloc().buffer(line.length() + 2);
-        out.writeCharSequence(line, StandardCharsets.ISO_8859_1);
-        out.writeByte('\r').writeByte('\n');
-        return out;
     }
 
     @Override

@@ -103,11 +103,7 @@ public class HandshakeBenchmark {
         for (ByteBuf f : frames) {
             Step step = s.handle(Command.parse(f.toString(StandardCharsets.ISO_8859_1)));
             for (Reply r : step.replies()) {
-                String line = r.line();
-                ByteBuf out = ALLOC.buffer(line.length() + 2);
-                out.writeCharSequence(line, StandardCharsets.ISO_8859_1);
-                out.writeByte('\r').writeByte('\n');
-                out.release();
+                org.msnp.dispatch.net.ReplyBytes.encode(ALLOC, r).release();
             }
         }
         return s;

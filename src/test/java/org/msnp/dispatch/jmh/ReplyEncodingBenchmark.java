@@ -2,7 +2,6 @@ package org.msnp.dispatch.jmh;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.msnp.dispatch.protocol.HostPort;
@@ -53,10 +52,7 @@ public class ReplyEncodingBenchmark {
 
     @Benchmark
     public int encode() {
-        String line = r.line();
-        ByteBuf out = ALLOC.buffer(line.length() + 2);
-        out.writeCharSequence(line, StandardCharsets.ISO_8859_1);
-        out.writeByte('\r').writeByte('\n');
+        ByteBuf out = org.msnp.dispatch.net.ReplyBytes.encode(ALLOC, r);
         int n = out.readableBytes();
         out.release();
         return n;
