@@ -73,7 +73,9 @@ public final class Application implements AutoCloseable {
         BindAddress bind = config.listen();
         DispatchConfig.Limits limits = config.limits();
         return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
-                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(), limits.closeLinger(),
+                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(),
+                config.protocol().closing() == DispatchConfig.Closing.AT_ONCE ? java.time.Duration.ZERO : limits.closeWait(),
+                limits.closeLinger(),
                 new AdmissionLimits.Thresholds(limits.maxConnections(), limits.maxConnectionsPerIp(),
                         limits.newConnectionsPerIpPerSecond()));
     }

@@ -65,7 +65,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
         return new SessionRules(dialects.dialects(), protocol.verReply(),
                 protocol.dialectNames() == DialectNames.CASE_INSENSITIVE, protocol.infMsnp2(),
                 protocol.infInMsnp8Plus(), protocol.md5InMsnp8Plus(), protocol.outReply(),
-                ErrorCode.of(protocol.noNotificationServer()));
+                ErrorCode.of(protocol.noNotificationServer()), protocol.cvr0Fallback());
     }
 
     public ForeignHandles foreign() {
@@ -86,11 +86,18 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
 
     public enum DialectNames { CASE_SENSITIVE, CASE_INSENSITIVE }
 
+    /**
+     * Who closes after the closing reply (XFR, an error, CVQ's answer): the client, within
+     * {@code limits.close-wait} (clients.md point 8), or the server at once.
+     */
+    public enum Closing { WAIT_FOR_CLIENT, AT_ONCE }
+
     /** The switches for behaviours the sources disagree on (sources.md §3). */
     public record Protocol(VerReplyStyle verReply, DialectNames dialectNames, List<String> infMsnp2,
                            RemovedCommand infInMsnp8Plus, RemovedCommand md5InMsnp8Plus, Boolean outReply,
-                           Integer noNotificationServer) {
-        static final Protocol DEFAULT = new Protocol(null, null, null, null, null, null, null);
+                           Integer noNotificationServer, @JsonProperty("cvr0-fallback") Boolean cvr0Fallback,
+                           Closing closing) {
+        static final Protocol DEFAULT = new Protocol(null, null, null, null, null, null, null, null, null);
 
         public Protocol {
             verReply = orDefault(verReply, VerReplyStyle.ECHO_CVR0);
@@ -103,6 +110,8 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
             md5InMsnp8Plus = orDefault(md5InMsnp8Plus, RemovedCommand.CLOSE);
             outReply = orDefault(outReply, true);
             noNotificationServer = orDefault(noNotificationServer, 600);
+            cvr0Fallback = orDefault(cvr0Fallback, true);
+            closing = orDefault(closing, Closing.WAIT_FOR_CLIENT);
             if (noNotificationServer != 500 && noNotificationServer != 600 && noNotificationServer != 601) {
                 throw new BadValue("no-notification-server", "no-notification-server must be 500, 600 or 601, got " + noNotificationServer);
             }
@@ -235,9 +244,9 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
 
     /** Per-connection limits and timers. */
     public record Limits(Duration idleTimeout, Duration loginTimeout, Integer maxLineLength, Integer maxConnections,
-                         Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, Duration closeLinger,
-                         Duration shutdownGrace) {
-        static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null);
+                         Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, Duration closeWait,
+                         Duration closeLinger, Duration shutdownGrace) {
+        static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null, null);
 
         public Limits {
             idleTimeout = orDefault(idleTimeout, Duration.ofSeconds(60));
@@ -261,6 +270,8 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
                 throw new BadValue("new-connections-per-ip-per-second",
                         "new-connections-per-ip-per-second must be 0 (off) or more, got " + newConnectionsPerIpPerSecond);
             }
+            closeWait = orDefault(closeWait, Duration.ofSeconds(5));
+            positive("close-wait", closeWait);
             closeLinger = orDefault(closeLinger, Duration.ofSeconds(2));
             shutdownGrace = orDefault(shutdownGrace, Duration.ofSeconds(10));
         }

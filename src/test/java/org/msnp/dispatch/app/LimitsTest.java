@@ -67,7 +67,7 @@ class LimitsTest {
         start("  idle-timeout: 300ms\n");
         try (Wire w = new Wire(app.tcpAddress())) {
             w.send("VER 1 MSNP8 CVR0\r\n");
-            assertThat(w.readToClose(5000)).containsExactly("VER 1 MSNP8 CVR0");
+            assertThat(w.readUntilServerCloses(5000)).containsExactly("VER 1 MSNP8 CVR0");
         }
         normalClientSucceeds();
         awaitEnd("idle-timeout");
