@@ -431,4 +431,29 @@ class ConfigLoaderTest {
                 List.of("0x0804 winnt 6.1.1 i386 MSNMSGR 15.4.3508.1109".split(" ")))).info();
         assertThat(policy.decide(tooNew)).isInstanceOf(Decision.Reject.class);
     }
+
+    /** Where GW-IP comes from. */
+    @Nested
+    class GatewayHost {
+        @Test
+        void aGatewayBeyondLoopbackNeedsItsPublicHost() throws Exception {
+            Matcher m = form("gateway:\n  enabled: true\n  listen: 0.0.0.0:8080\n");
+            assertThat(m.group(2)).isEqualTo("gateway.listen");
+            assertThat(line(m)).isEqualTo(3);
+            assertThat(m.group(3)).contains("gateway.public-host is required");
+            m = form("admin: {enabled: false}\ngateway:\n  enabled: true\n");
+            assertThat(m.group(2)).isEqualTo("gateway.enabled");
+            assertThat(line(m)).isEqualTo(3);
+            assertThat(form("gateway:\n  enabled: true\n  listen: \"[::]:80\"\n").group(3)).contains("public-host is required");
+            assertThat(form("gateway:\n  enabled: true\n  listen: gw.example.net:80\n").group(3)).contains("public-host is required");
+            // fine: on loopback, with a public host, or switched off
+            for (String ok : List.of("127.0.0.1:8080", "127.0.0.2:80", "\"[::1]:8080\"", "localhost:8080")) {
+                assertThat(ConfigLoader.parse("gateway:\n  enabled: true\n  listen: " + ok + "\n", SOURCE).gateway().enabled())
+                        .as(ok).isTrue();
+            }
+            assertThat(ConfigLoader.parse("gateway:\n  enabled: true\n  public-host: gw.example.net\n", SOURCE)
+                    .gateway().publicHostName()).contains("gw.example.net");
+            assertThat(ConfigLoader.parse("gateway:\n  listen: 0.0.0.0:8080\n", SOURCE).gateway().enabled()).isFalse();
+        }
+    }
 }
