@@ -432,6 +432,70 @@ class ConfigLoaderTest {
         assertThat(policy.decide(tooNew)).isInstanceOf(Decision.Reject.class);
     }
 
+    /** Who may send a PROXY header; how IPv6 clients are counted. */
+    @Nested
+    class ProxyAddresses {
+        @Test
+        void trustedProxiesDefaultToThisMachine() {
+            DispatchConfig c = DispatchConfig.defaults();
+            assertThat(c.proxyProtocolTrusted()).extracting(AddressRange::toString).containsExactly("127.0.0.0/8", "::1/128");
+            assertThat(c.limits().ipv6PrefixLength()).isEqualTo(64);
+        }
+
+        @Test
+        void trustedProxiesAreAddressesOrRangesOfEitherFamily() throws Exception {
+            DispatchConfig c = ConfigLoader.parse("""
+                    proxy-protocol: true
+                    proxy-protocol-trusted:
+                      - 10.0.0.7
+                      - 192.168.0.0/16
+                      - "2001:db8::/32"
+                      - "fd00::5"
+                    limits:
+                      ipv6-prefix-length: 56
+                    """, SOURCE);
+            assertThat(c.proxyProtocolTrusted()).extracting(AddressRange::toString)
+                    .containsExactly("10.0.0.7/32", "192.168.0.0/16", "2001:db8::/32", "fd00::5/128");
+            assertThat(c.limits().ipv6PrefixLength()).isEqualTo(56);
+        }
+
+        @Test
+        void aBadRangeIsNamedWithItsLineAndIndex() {
+            String head = "proxy-protocol: true\nproxy-protocol-trusted:\n  - 10.0.0.0/8\n";
+            Matcher m = form(head + "  - 10.0.0.0/33\n");
+            assertThat(m.group(2)).isEqualTo("proxy-protocol-trusted[1]");
+            assertThat(line(m)).isEqualTo(4);
+            assertThat(m.group(3)).contains("prefix length after / must be 0..32");
+            m = form(head + "  - \"2001:db8::/129\"\n");
+            assertThat(line(m)).isEqualTo(4);
+            assertThat(m.group(3)).contains("0..128");
+            m = form(head + "  - proxy.example.net\n");
+            assertThat(m.group(2)).isEqualTo("proxy-protocol-trusted[1]");
+            assertThat(m.group(3)).contains("is not an IP address or CIDR range");
+            for (String bad : List.of("10.0.0.0/", "10.0.0.0/x", "10.0.0/8", "/8", "10.0.0.0/8/8", "::1/-1")) {
+                assertThat(line(form(head + "  - \"" + bad + "\"\n"))).as(bad).isEqualTo(4);
+            }
+        }
+
+        @Test
+        void anEmptyTrustListWithProxyProtocolOnIsRefused() {
+            Matcher m = form("listen: 0.0.0.0:1863\nproxy-protocol: true\nproxy-protocol-trusted: []\n");
+            assertThat(m.group(2)).isEqualTo("proxy-protocol-trusted");
+            assertThat(line(m)).isEqualTo(3);
+            assertThat(m.group(3)).contains("at least one address");
+        }
+
+        @Test
+        void theIpv6PrefixLengthIsBounded() {
+            for (int bad : new int[] {0, 31, 129}) {
+                Matcher m = form("limits:\n  max-connections: 10\n  ipv6-prefix-length: " + bad + "\n");
+                assertThat(m.group(2)).isEqualTo("limits.ipv6-prefix-length");
+                assertThat(line(m)).isEqualTo(3);
+                assertThat(m.group(3)).contains("ipv6-prefix-length must be 32..128");
+            }
+        }
+    }
+
     /** Where GW-IP comes from. */
     @Nested
     class GatewayHost {
