@@ -20,15 +20,15 @@ import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
 import org.msnp.dispatch.gateway.GatewayServer;
-import org.msnp.dispatch.net.AdmissionLimits;
-import org.msnp.dispatch.net.ConnectionObserver;
+import org.msnp.dispatch.admission.AdmissionLimits;
+import org.msnp.dispatch.gateway.GatewaySettings;
 import org.msnp.dispatch.net.DispatchServer;
-import org.msnp.dispatch.net.ListenerSettings;
+import org.msnp.dispatch.net.EventLoops;
 import org.msnp.dispatch.net.Transport;
-import org.msnp.dispatch.net.TrustedProxies;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.admission.TrustedProxies;
 import org.msnp.dispatch.routing.HealthChecker;
 import org.msnp.dispatch.routing.NsPool;
-import org.msnp.dispatch.session.DispatchContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +42,14 @@ public final class Application implements AutoCloseable {
 
     private final Optional<Path> file;
     private final DispatchMetrics metrics = new DispatchMetrics();
+    /** For the configuration watcher: file reads stay off the event loops. */
     private final EventLoopGroup service;
-    private final AtomicReference<DispatchContext> context = new AtomicReference<>();
+    private final EventLoops loops = EventLoops.perCore();
+    private final AdmissionLimits limits;
+    private final AtomicReference<Wiring> wiring = new AtomicReference<>();
     private final DispatchServer tcp;
     private final ConnectionObserver observers;
+    private long version = 1;
     private final AdminServer admin;
     private GatewayServer gateway;            // HTTP gateway (docs/gateway.md); null when disabled
     private InetSocketAddress gatewayAddress;
@@ -57,30 +61,19 @@ public final class Application implements AutoCloseable {
     private byte[] loadedBytes;
     private byte[] pendingBytes;
     private io.netty.util.concurrent.ScheduledFuture<?> watcher;
+    private io.netty.util.concurrent.ScheduledFuture<?> housekeeping;
 
     private Application(DispatchConfig config, Optional<Path> file, ConnectionObserver observer) {
         this.config = config;
         this.file = file;
         this.service = Transport.best().group(1);
         this.pool = Contexts.pool(config);
-        this.context.set(Contexts.of(config, pool));
+        this.wiring.set(Wiring.of(config, pool, version, config.listen().port()));
+        this.limits = new AdmissionLimits(wiring.get().thresholds());
         this.observers = ConnectionObserver.of(metrics, observer);
-        this.tcp = new DispatchServer(context::get, listenerSettings(config), observers,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.tcp = new DispatchServer(Wiring.tcpListener(config), () -> wiring.get().snapshot(),
+                () -> wiring.get().trustedProxies(), limits, observers, loops);
         this.admin = new AdminServer(metrics, this::health);
-    }
-
-    public static ListenerSettings listenerSettings(DispatchConfig config) {
-        BindAddress bind = config.listen();
-        DispatchConfig.Limits limits = config.limits();
-        return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
-                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(),
-                config.protocol().closing() == DispatchConfig.Closing.AT_ONCE ? java.time.Duration.ZERO : limits.closeWait(),
-                limits.closeLinger(),
-                new AdmissionLimits.Thresholds(limits.maxConnections(), limits.maxConnectionsPerIp(),
-                        limits.newConnectionsPerIpPerSecond(), limits.ipv6PrefixLength()),
-                new TrustedProxies(config.proxyProtocolTrusted().stream()
-                        .map(r -> new TrustedProxies.Range(r.address(), r.prefixLength())).toList()));
     }
 
     /** Starts the listeners of {@code config}; with a file, watches it and reloads on change. */
@@ -111,9 +104,15 @@ public final class Application implements AutoCloseable {
     private void startAll() throws Exception {
         startChecks(pool, config);
         tcpAddress = tcp.start();
+        housekeeping = loops.workers().next().scheduleAtFixedRate(() -> {
+            limits.sweep(System.nanoTime());
+            observers.summarize();
+        }, 10, 10, TimeUnit.SECONDS);
         if (config.gateway().enabled()) {
             // after the TCP listener, whose port it names in XFR
-            gateway = GatewayServer.of(config, context::get, observers, tcpAddress);
+            wiring.set(Wiring.of(config, pool, version, tcpAddress.getPort()));
+            gateway = new GatewayServer(Wiring.gatewayListener(config), () -> wiring.get().gateway().orElseThrow(),
+                    limits, observers, loops);
             gatewayAddress = gateway.start();
         }
         metrics.bindJvmMetrics();
@@ -134,7 +133,7 @@ public final class Application implements AutoCloseable {
             checker = null;
             return;
         }
-        checker = new HealthChecker(p, service, Transport.best().clientChannel(), hc.interval(),
+        checker = new HealthChecker(p, loops.workers(), loops.transport().clientChannel(), hc.interval(),
                 hc.timeout(), hc.rise(), hc.fall(), (target, healthy) -> {
                     metrics.track(target);
                     if (healthy) {
@@ -229,11 +228,17 @@ public final class Application implements AutoCloseable {
             startChecks(nextPool, next);
             pool = nextPool;
         }
-        context.set(Contexts.of(next, nextPool));
-        tcp.update(listenerSettings(next));
-        if (gateway != null) {
-            gateway.update(next);
+        version++;
+        Wiring w = Wiring.of(next, nextPool, version, tcpAddress != null ? tcpAddress.getPort() : next.listen().port());
+        if (gateway == null || w.gateway().isPresent()) {
+            wiring.set(w);
+        } else {
+            // gateway.enabled changed to false: the running gateway keeps settings until restart
+            wiring.set(new Wiring(w.snapshot(), w.trustedProxies(), w.thresholds(), wiring.get().gateway()
+                    .map(g -> new GatewaySettings(w.snapshot(), g.publicHost(), g.tcpPort(), g.sessionIdle(), g.maxSessions(),
+                            g.maxSessionsPerIp(), g.maxBodyBytes(), g.acceptIps(), g.requestTimeout(), g.keepAliveTimeout()))));
         }
+        limits.update(w.thresholds());
     }
 
     private static List<String> needsRestart(DispatchConfig a, DispatchConfig b) {
@@ -303,6 +308,11 @@ public final class Application implements AutoCloseable {
         return Optional.ofNullable(adminAddress);
     }
 
+    /** The admission every listener shares. */
+    public AdmissionLimits limits() {
+        return limits;
+    }
+
     public DispatchServer tcp() {
         return tcp;
     }
@@ -315,8 +325,9 @@ public final class Application implements AutoCloseable {
         return metrics;
     }
 
-    public NsPool pool() {
-        return pool;
+    /** The configuration version running now: 1 at start, one more per successful reload. */
+    public long configVersion() {
+        return wiring.get().snapshot().version();
     }
 
     /** Graceful stop: no new connections, open ones get the configured grace period. */
@@ -346,6 +357,11 @@ public final class Application implements AutoCloseable {
         if (gateway != null) {
             gateway.stop(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
+        if (housekeeping != null) {
+            housekeeping.cancel(false);
+        }
+        observers.summarize();
+        loops.close();
         admin.close();
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
