@@ -36,6 +36,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final AtomicReference<GatewaySettings> settings;
     private final Tunnels tunnels;
+    private final ConnectionObserver observer;
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -47,6 +48,7 @@ public final class GatewayServer implements AutoCloseable {
                   int workerThreads) {
         this.settings = new AtomicReference<>(settings);
         this.tunnels = new Tunnels(contexts, this.settings::get, observer);
+        this.observer = observer;
         this.transport = Transport.best();
         this.boss = transport.group(1);
         this.workers = transport.group(workerThreads);
@@ -67,7 +69,7 @@ public final class GatewayServer implements AutoCloseable {
         GatewaySettings initial = settings.get();
         GatewayHandler handler = new GatewayHandler(tunnels, settings::get);
         long idleMillis = initial.sessionIdle().toMillis();
-        ServerBootstrap b = transport.listener(boss, workers)
+        ServerBootstrap b = transport.listener(boss, workers, "http", reason -> observer.refused("http", reason))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

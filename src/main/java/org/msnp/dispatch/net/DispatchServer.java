@@ -52,7 +52,7 @@ public final class DispatchServer implements AutoCloseable {
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
         ListenerSettings initial = settings.get();
-        ServerBootstrap b = transport.listener(boss, workers)
+        ServerBootstrap b = transport.listener(boss, workers, "tcp", reason -> observer.refused("tcp", reason))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

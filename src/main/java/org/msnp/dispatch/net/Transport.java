@@ -35,11 +35,21 @@ public enum Transport {
      * (the dispatch listener, the gateway, and the bench's ceiling server, which must match).
      */
     public io.netty.bootstrap.ServerBootstrap listener(EventLoopGroup boss, EventLoopGroup workers) {
+        return listener(boss, workers, "tcp", reason -> { });
+    }
+
+    /**
+     * The same, telling {@code refused} the reason ({@code out-of-files}, {@code accept-error})
+     * each time {@code accept} fails; such failures are logged at most once per ten seconds.
+     */
+    public io.netty.bootstrap.ServerBootstrap listener(EventLoopGroup boss, EventLoopGroup workers, String transport,
+                                                       java.util.function.Consumer<String> refused) {
         return new io.netty.bootstrap.ServerBootstrap()
                 .group(boss, workers)
                 .channel(serverChannel())
                 .option(io.netty.channel.ChannelOption.SO_BACKLOG, 8192)
                 .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptFailures(transport, refused))
                 .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true);
     }
 
