@@ -46,6 +46,7 @@ class OutOfFilesProcessTest {
                     limits: {max-connections: 10000, max-connections-per-ip: 10000, login-timeout: 60s}
                     """.formatted(ns.address()));
             List<Socket> clients = new ArrayList<>();
+            long outOfFiles;
             try (ServeProcess serve = ServeProcess.start(file, Optional.of(OPEN_FILES))) {
                 InetSocketAddress address = serve.listening();
                 InetSocketAddress admin = serve.admin();
@@ -62,6 +63,7 @@ class OutOfFilesProcessTest {
                         clients.add(s);
                     }
                     String accept = serve.await("cannot accept connections");
+                    outOfFiles = System.nanoTime();
                     assertThat(accept).contains("WARN").contains("tcp listener").contains("Too many open files").containsPattern("\\(\\d+ failed accept");
                     assertThat(serve.await("health checks not run")).contains("Too many open files");
                     assertThat(serve.await("configuration watch: cannot read")).contains(file.toString())
@@ -82,6 +84,7 @@ class OutOfFilesProcessTest {
                     assertThat(replies).as("the NS was never down").noneMatch(l -> l.startsWith("600"));
                 }
                 assertThat(replies).last().isEqualTo(referral);
+                long tenSecondSpells = 1 + (System.nanoTime() - outOfFiles) / 10_000_000_000L;
 
                 String metrics = scrape(admin);
                 assertThat(count(metrics, "msnp_connections_refused_total{reason=\"out-of-files\",transport=\"tcp\"}"))
@@ -89,7 +92,7 @@ class OutOfFilesProcessTest {
                 assertThat(count(metrics, "msnp_config_reloads_total{result=\"failed\"}")).isZero();
                 assertThat(count(metrics, "msnp_ns_healthy{target=\"" + ns.address() + "\"}")).isEqualTo(1.0);
                 assertThat(serve.lines()).as("one line per 10 s, not one per failed accept")
-                        .filteredOn(l -> l.contains("cannot accept connections")).hasSizeLessThanOrEqualTo(2);
+                        .filteredOn(l -> l.contains("cannot accept connections")).hasSizeLessThanOrEqualTo((int) tenSecondSpells + 1);
                 assertThat(serve.lines()).noneMatch(l -> l.contains("configuration not reloaded"));
                 assertThat(serve.lines()).noneMatch(l -> l.contains("reached at the tail of the pipeline"));
 
