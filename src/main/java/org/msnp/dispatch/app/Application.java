@@ -58,8 +58,12 @@ public final class Application implements AutoCloseable {
     private HealthChecker checker;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress adminAddress;
+    // The file's bytes as last reloaded and as seen once by the watcher; read and written by the
+    // watcher (event loop), SIGHUP reloads (their own thread) and API callers, all under this lock.
+    private final Object reloading = new Object();
     private byte[] loadedBytes;
     private byte[] pendingBytes;
+    private boolean unreadable;     // the watcher has said so; it says it once per spell
     private io.netty.util.concurrent.ScheduledFuture<?> watcher;
     private io.netty.util.concurrent.ScheduledFuture<?> housekeeping;
 
@@ -121,7 +125,13 @@ public final class Application implements AutoCloseable {
             adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());
         }
         if (file.isPresent()) {
-            loadedBytes = read(file.get());
+            synchronized (reloading) {
+                try {
+                    loadedBytes = read(file.get());
+                } catch (IOException e) {
+                    loadedBytes = null;     // the watcher says why, and reloads once it can read it again
+                }
+            }
             watcher = service.next().scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
         }
     }
@@ -159,43 +169,82 @@ public final class Application implements AutoCloseable {
      * file caught half-written by an editor is not taken for the new configuration.
      */
     private void watch() {
-        try {
-            byte[] now = read(file.get());
-            if (java.util.Arrays.equals(now, loadedBytes)) {
-                pendingBytes = null;
-            } else if (java.util.Arrays.equals(now, pendingBytes)) {
-                pendingBytes = null;
-                reload();
-            } else {
-                pendingBytes = now;
+        synchronized (reloading) {
+            try {
+                byte[] now;
+                try {
+                    now = read(file.get());
+                } catch (IOException e) {
+                    // out of file descriptors, say: nothing is known about the content, so no reload
+                    if (!unreadable) {
+                        unreadable = true;
+                        LOG.warn("configuration watch: cannot read {} now ({}); not reloading, the running configuration stays",
+                                file.get(), reason(e));
+                    }
+                    return;
+                }
+                if (unreadable) {
+                    unreadable = false;
+                    LOG.info("configuration watch: {} can be read again", file.get());
+                }
+                if (java.util.Arrays.equals(now, loadedBytes)) {
+                    pendingBytes = null;
+                } else if (java.util.Arrays.equals(now, pendingBytes)) {
+                    pendingBytes = null;
+                    reload();
+                } else {
+                    pendingBytes = now;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("configuration watch: {}", e.toString());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("configuration watch: {}", e.toString());
         }
     }
 
-    private static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            return new byte[0];
+    private static byte[] read(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    /** The system's reason a file could not be read: {@code Too many open files}, {@code no such file}. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
         }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Loads the file again; swaps it in if valid, keeps the running configuration if not. */
-    public synchronized Reload reload() {
+    public Reload reload() {
+        synchronized (reloading) {
+            return reloadNow();
+        }
+    }
+
+    private Reload reloadNow() {
         if (file.isEmpty()) {
             return new Reload(false, "running on embedded defaults: no file to reload");
         }
-        byte[] bytes = read(file.get());
-        loadedBytes = bytes;
         DispatchConfig next;
         try {
+            byte[] bytes;
+            try {
+                bytes = read(file.get());
+            } catch (IOException e) {
+                throw new ConfigException(file.get().toString(), 0, "", "cannot read: " + reason(e)
+                        + "; keeping the running configuration");
+            }
+            loadedBytes = bytes;
             String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
             if (text.isBlank()) {
                 // at start an empty file means the defaults; for a running server it is far more
                 // likely a file being rewritten, and the defaults would refer clients to 127.0.0.1
-                throw new ConfigException(file.get().toString(), 0, "", "empty or unreadable; keeping the running configuration");
+                throw new ConfigException(file.get().toString(), 0, "", "empty; keeping the running configuration");
             }
             next = ConfigLoader.parse(text, file.get().toString());
         } catch (ConfigException e) {

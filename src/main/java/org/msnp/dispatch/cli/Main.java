@@ -14,6 +14,8 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         quietNetty();
         if (args.length > 0 && args[0].equals("serve")) {
+            // before anything else: until then a SIGHUP or SIGTERM ends the process (docs/operations.md)
+            ServeSignals.install();
             // Start-up time counts for serve: build only its command model, not every subcommand's.
             CommandLine serve = new CommandLine(new ServeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
             serve.getCommandSpec().name("serve");

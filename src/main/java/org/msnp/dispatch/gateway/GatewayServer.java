@@ -62,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
         GatewayHandler handler = new GatewayHandler(tunnels, settings);
-        ServerBootstrap b = loops.listener()
+        ServerBootstrap b = loops.listener(TransportKind.HTTP, observer)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

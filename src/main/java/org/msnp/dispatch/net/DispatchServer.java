@@ -47,7 +47,7 @@ public final class DispatchServer implements AutoCloseable {
 
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
-        ServerBootstrap b = loops.listener()
+        ServerBootstrap b = loops.listener(TransportKind.TCP, observer)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

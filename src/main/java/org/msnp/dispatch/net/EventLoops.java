@@ -35,9 +35,13 @@ public final class EventLoops implements AutoCloseable {
         return workers;
     }
 
-    /** A listener on these loops with the socket options every listener of the project uses. */
-    public io.netty.bootstrap.ServerBootstrap listener() {
-        return transport.listener(boss, workers);
+    /**
+     * A listener on these loops with the socket options every listener of the project uses; a
+     * failed accept is told to {@code observer} as a refusal.
+     */
+    public io.netty.bootstrap.ServerBootstrap listener(org.msnp.dispatch.observe.TransportKind kind,
+                                                       org.msnp.dispatch.observe.ConnectionObserver observer) {
+        return transport.listener(boss, workers, kind, reason -> observer.refused(kind, reason));
     }
 
     @Override

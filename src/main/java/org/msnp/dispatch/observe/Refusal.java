@@ -17,6 +17,8 @@ public enum Refusal {
     REQUEST_TIMEOUT("request-timeout"),
     /** The process ran out of file descriptors when accepting. */
     OUT_OF_FILES("out-of-files"),
+    /** Accepting failed for another reason. */
+    ACCEPT_ERROR("accept-error"),
     /** Reset or failed before it was admitted. */
     ERROR("error");
 
