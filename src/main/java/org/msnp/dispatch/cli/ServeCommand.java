@@ -49,6 +49,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
         }
+        signals.serving(() -> {
+            log.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
+            app.reload();
+        });
         log.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
                 app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
                 (System.nanoTime() - started) / 1_000_000);
@@ -56,10 +60,6 @@ final class ServeCommand implements Callable<Integer> {
         log.info("{}", Summary.of(c));
         OpenFileLimit.ofProcess().ifPresent(limit -> OpenFileLimit.warning(c, limit).ifPresent(log::warn));
 
-        signals.serving(() -> {
-            log.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
-            app.reload();
-        });
         signals.awaitStop();
         log.info("shutting down: no new connections, up to {} for the open ones", org.msnp.dispatch.config.Durations.format(app.config().limits().shutdownGrace()));
         app.close();

@@ -57,7 +57,7 @@ class CleanStartTest {
             List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
             assertThat(lines).as("run %d", run).anyMatch(l -> l.contains("listening on 127.0.0.1:"));
             assertThat(lines).anyMatch(l -> l.contains("HTTP gateway on 127.0.0.1:0") && l.contains("admin (metrics, health) on 127.0.0.1:0"));
-            assertThat(lines).as("only the server's own lines").allMatch(l -> l.matches("\\S+ (INFO |WARN )  server .*"));
+            assertThat(lines).as("only the server's own lines").allMatch(l -> l.matches("\\S+ (INFO|WARN)  server .*"));
         }
     }
 }
