@@ -31,7 +31,7 @@ import org.msnp.dispatch.session.VerReplyStyle;
 public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort publicAddress, DialectSet dialects,
                              Protocol protocol, NotificationServers notificationServers,
                              List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
-                             GatewayConfig gateway) {
+                             GatewayConfig gateway, CensusConfig census) {
 
     public DispatchConfig {
         listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
@@ -49,11 +49,12 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
         limits = orDefault(limits, Limits.DEFAULT);
         admin = orDefault(admin, AdminConfig.DEFAULT);
         gateway = orDefault(gateway, GatewayConfig.DEFAULT);
+        census = orDefault(census, CensusConfig.DEFAULT);
     }
 
     /** The embedded defaults: what the server runs on without a file. */
     public static DispatchConfig defaults() {
-        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The address named in XFR as this server; empty: the local address the client reached. */
