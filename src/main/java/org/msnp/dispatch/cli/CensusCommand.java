@@ -3,7 +3,7 @@ package org.msnp.dispatch.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -133,43 +133,76 @@ final class CensusCommand implements Runnable {
                     ? url + ";IFEXISTS=TRUE" : url;
             CensusQueries.Range range = new CensusQueries.Range(start, end, Optional.ofNullable(node));
             CensusQueries queries = CensusQueries.connect(readUrl, user, password);
-            try (Writer out = output != null ? Files.newBufferedWriter(output, StandardCharsets.UTF_8)
-                    : new OutputStreamWriter(new NonClosing(System.out), StandardCharsets.UTF_8)) {
-                write(queries, range, fmt, out);
+            Path partial = output == null ? null : output.resolveSibling(output.getFileName() + ".partial");
+            try {
+                try (Writer out = partial != null ? Files.newBufferedWriter(partial, StandardCharsets.UTF_8)
+                        : new OutputStreamWriter(new NonClosing(System.out), StandardCharsets.UTF_8)) {
+                    write(queries, range, fmt, out);
+                }
+                if (partial != null) {
+                    Files.move(partial, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
             } catch (SQLException e) {
                 throw new Refusal(databaseProblem(url, e));
             } catch (IOException | UncheckedIOException e) {
                 throw new Refusal("cannot write " + (output != null ? output : "the output") + ": " + e.getMessage());
+            } finally {
+                if (partial != null) {
+                    try {
+                        Files.deleteIfExists(partial);
+                    } catch (IOException e) {
+                        // Nothing more to do: the error is reported already, or the move succeeded.
+                    }
+                }
             }
         }
 
+        /**
+         * Streams the rows. Nothing is written until the database has answered: a database
+         * that cannot be read leaves the output empty (and a file absent).
+         */
         private static void write(CensusQueries queries, CensusQueries.Range range, String format, Writer out)
                 throws SQLException, IOException {
+            ObjectWriter writer;
             if (format.equals("csv")) {
                 CsvMapper csv = new CsvMapper();
                 csv.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                CsvSchema schema = csv.schemaFor(ExportRow.class).withHeader();
-                try (SequenceWriter rows = csv.writer(schema).writeValues(out)) {
-                    queries.rows(range, r -> writeRow(rows, r));
-                }
+                writer = csv.writer(csv.schemaFor(ExportRow.class).withHeader());
             } else {
-                ObjectMapper mapper = JsonMapper.builder().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
-                try (SequenceWriter rows = mapper.writer().writeValuesAsArray(out)) {
-                    queries.rows(range, r -> writeRow(rows, r));
+                writer = JsonMapper.builder().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).build().writer();
+            }
+            boolean json = format.equals("json");
+            SequenceWriter[] rows = new SequenceWriter[1];
+            try {
+                queries.rows(range, r -> {
+                    try {
+                        if (rows[0] == null) {
+                            rows[0] = json ? writer.writeValuesAsArray(out) : writer.writeValues(out);
+                        }
+                        writeRow(rows[0], r);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                if (rows[0] == null) {
+                    rows[0] = json ? writer.writeValuesAsArray(out) : writer.writeValues(out);
                 }
+            } finally {
+                if (rows[0] != null) {
+                    rows[0].close();
+                }
+            }
+            if (json) {
                 out.write(System.lineSeparator());
             }
             out.flush();
         }
 
-        private static void writeRow(SequenceWriter rows, CensusQueries.Row r) {
+        private static void writeRow(SequenceWriter rows, CensusQueries.Row r) throws IOException {
             CensusKey k = r.key();
-            try {
-                rows.write(new ExportRow(r.period().label(), r.start().toString(), r.node(), k.transport(), k.dialect(),
-                        k.library(), k.build(), k.osType(), k.locale(), k.outcome(), k.verdict(), r.conversations()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            rows.write(new ExportRow(r.period().label(), r.start().toString(), r.node(), k.transport(), k.dialect(),
+                    k.library(), k.build(), k.osType(), k.locale(), k.outcome(), k.verdict(), r.conversations()));
         }
 
         /** A date (UTC; as an end, the whole day) or an instant with its offset. */
@@ -197,7 +230,8 @@ final class CensusCommand implements Runnable {
                 return where + " is open in a running server (an H2 file allows one process): stop it first, "
                         + "or keep the census in PostgreSQL";
             }
-            if (state.equals("42S02") || state.equals("42P01") || e.getErrorCode() == 42102) {
+            // Table not found: H2 42S02/42S04 (42S04: the whole database is empty), PostgreSQL 42P01.
+            if (state.startsWith("42S0") || state.equals("42P01")) {
                 return where + " holds no census tables";
             }
             String m = String.valueOf(e.getMessage());
