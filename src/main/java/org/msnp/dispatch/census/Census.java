@@ -56,6 +56,8 @@ public final class Census implements AutoCloseable {
     private static final LocalTime PRUNE_AT = LocalTime.of(0, 10);
     /** How often a failing database is reported in the log. */
     private static final long FAILURE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How long {@link #close} waits for the last write. */
+    private static final long CLOSE_WAIT_SECONDS = 15;
 
     private final CensusStore store;
     private final String node;
@@ -275,18 +277,27 @@ public final class Census implements AutoCloseable {
             }
             closed = true;
         }
-        boolean done = onWriter(this::flushPending);
+        boolean done;
+        try {
+            // A database that hangs must not hold up the server's stop for long.
+            done = writer.submit(this::flushPending).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = false;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            done = false;
+        }
         writer.shutdown();
         try {
-            if (!writer.awaitTermination(1, TimeUnit.MINUTES)) {
+            if (!writer.awaitTermination(done ? CLOSE_WAIT_SECONDS : 1, TimeUnit.SECONDS)) {
                 writer.shutdownNow();
             }
         } catch (InterruptedException e) {
             writer.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        long lost = unwritten();
-        if (!done && lost > 0) {
+        long lost = done ? 0 : unwritten();
+        if (lost > 0) {
             LOG.warn("census: stopped with {} conversation(s) not written (the database is unavailable)", lost);
         }
         meters.forEach(registry::remove);
