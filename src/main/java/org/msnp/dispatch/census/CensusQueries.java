@@ -194,10 +194,9 @@ public final class CensusQueries {
                 rows(c, "SELECT hour_start, " + CensusStore.COLUMNS + ", conversations FROM census_hourly WHERE hour_start >= ?"
                         + " AND hour_start < ?" + nodeFilter(range) + " ORDER BY hour_start, " + CensusStore.COLUMNS, range,
                         false, sink);
-                c.commit();
             } finally {
                 try {
-                    c.rollback();
+                    c.rollback(); // only read: this ends the transaction
                     c.setAutoCommit(auto);
                 } catch (SQLException e) {
                     // A broken connection is discarded.
@@ -225,8 +224,8 @@ public final class CensusQueries {
                 s.setObject(2, CensusStore.utc(range.to()));
             }
             if (range.node().isPresent()) {
-                    s.setString(3, range.node().get());
-                }
+                s.setString(3, range.node().get());
+            }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     Instant start = daily ? r.getObject(1, LocalDate.class).atStartOfDay(ZoneOffset.UTC).toInstant()

@@ -176,6 +176,25 @@ class H2CensusTest extends CensusContract {
     }
 
     @Test
+    void countingAKeyAlreadySeenThisHourAllocatesNothing() throws Exception {
+        Census census = census(database(), "node-a", Keys.settings());
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        CensusKey[] keys = {Keys.MSNP8_XFR, Keys.CVR0_CVQ, Keys.HTTP_XFR, Keys.VER_0};
+        for (CensusKey k : keys) {
+            census.count(k);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            census.count(keys[i & 3]);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // One object per call would be megabytes; what is left is the measurement's own.
+        assertThat(allocated).isLessThan(10_000);
+        assertThat(census.countedCount()).isEqualTo(100_004);
+    }
+
+    @Test
     void aCountNeverWaitsForTheDatabase() throws Exception {
         H2Server server = new H2Server();
         DataSource ds = downable(server);
