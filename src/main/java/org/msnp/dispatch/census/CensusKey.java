@@ -20,7 +20,8 @@ package org.msnp.dispatch.census;
  * @param osType    {@code winnt}, {@code win}, {@code mac}, …
  * @param locale    {@code 0x0409}
  * @param outcome   the log's outcome label: {@code xfr}, {@code cvq-answered}, {@code rejected-715}, …
- * @param verdict   {@code current}, {@code upgrade-offered}, {@code below-minimum}, {@code unrated} or {@code none}
+ * @param verdict   the log's verdict label: {@code current}, {@code upgrade-offered}, {@code below-minimum},
+ *                  {@code unknown} or {@code none}
  */
 public record CensusKey(String transport, String dialect, String library, String build, String osType,
                         String locale, String outcome, String verdict) {

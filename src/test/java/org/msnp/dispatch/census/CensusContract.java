@@ -99,7 +99,7 @@ abstract class CensusContract {
         count(census, Keys.MSNP8_OLD, 3);
         count(census, Keys.CVR0_CVQ, 2);
         count(census, Keys.HTTP_XFR, 1);
-        count(census, Keys.VER_0, 4);
+        count(census, Keys.NO_DIALECT, 4);
         clock.set(T0.plus(Duration.ofHours(1)));
         count(census, Keys.MSNP8_XFR, 7);
         assertThat(census.flush()).isTrue();
@@ -107,14 +107,14 @@ abstract class CensusContract {
         List<Row> rows = census.queries().rows(OCTOBER_1);
         assertThat(rows).extracting(Row::start).isSorted();
         assertThat(rows).extracting(Row::period, Row::start, Row::node, Row::key, Row::conversations).containsExactlyInAnyOrder(
-                tuple(Period.HOUR, HOUR_10, "node-a", Keys.VER_0, 4L),
+                tuple(Period.HOUR, HOUR_10, "node-a", Keys.NO_DIALECT, 4L),
                 tuple(Period.HOUR, HOUR_10, "node-a", Keys.HTTP_XFR, 1L),
                 tuple(Period.HOUR, HOUR_10, "node-a", Keys.CVR0_CVQ, 2L),
                 tuple(Period.HOUR, HOUR_10, "node-a", Keys.MSNP8_OLD, 3L),
                 tuple(Period.HOUR, HOUR_10, "node-a", Keys.MSNP8_XFR, 5L),
                 tuple(Period.HOUR, HOUR_11, "node-a", Keys.MSNP8_XFR, 7L));
         assertThat(sum(ds, "census_hourly")).isEqualTo(22);
-        assertThat(Keys.VER_0.library()).isEqualTo("-");
+        assertThat(Keys.NO_DIALECT.library()).isEqualTo("-");
 
         // A second flush adds only what was counted since.
         count(census, Keys.MSNP8_XFR, 2);

@@ -19,7 +19,7 @@ class CensusKeyTest {
 
     @Test
     void absentOrEmptyIsADash() {
-        CensusKey k = new CensusKey("tcp", "-", null, "", null, null, "ver-0", "none");
+        CensusKey k = new CensusKey("tcp", "-", null, "", null, null, "no-common-dialect", "none");
         assertThat(k.library()).isEqualTo("-");
         assertThat(k.build()).isEqualTo("-");
         assertThat(k.osType()).isEqualTo("-");

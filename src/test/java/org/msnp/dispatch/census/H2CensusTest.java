@@ -78,7 +78,7 @@ class H2CensusTest extends CensusContract {
             census.count(Keys.build("6.0." + i));
         }
         // Conversations without client text, and a second server-side variant, past the cap too.
-        census.count(Keys.VER_0);
+        census.count(Keys.NO_DIALECT);
         census.count(Keys.MSNP8_OLD);
 
         int cap = 2000;
@@ -93,7 +93,7 @@ class H2CensusTest extends CensusContract {
         assertThat(perKey).doesNotContainKey(Keys.build("6.0.2000"));
         CensusKey other = new CensusKey("tcp", "MSNP8", "other", "other", "other", "0x0409", "xfr", "current");
         assertThat(perKey.get(other)).isEqualTo(builds - cap);
-        assertThat(perKey.get(Keys.VER_0.folded())).isEqualTo(1);
+        assertThat(perKey.get(Keys.NO_DIALECT.folded())).isEqualTo(1);
         assertThat(registry.get("msnp.census.folded").functionCounter().count()).isEqualTo(builds - cap + 2);
         assertThat(registry.get("msnp.census.dropped").functionCounter().count()).isZero();
 
@@ -180,7 +180,7 @@ class H2CensusTest extends CensusContract {
         Census census = census(database(), "node-a", Keys.settings());
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
                 .getThreadMXBean();
-        CensusKey[] keys = {Keys.MSNP8_XFR, Keys.CVR0_CVQ, Keys.HTTP_XFR, Keys.VER_0};
+        CensusKey[] keys = {Keys.MSNP8_XFR, Keys.CVR0_CVQ, Keys.HTTP_XFR, Keys.NO_DIALECT};
         for (CensusKey k : keys) {
             census.count(k);
         }

@@ -15,7 +15,7 @@ final class Keys {
             "below-minimum");
     static final CensusKey HTTP_XFR = new CensusKey("http", "MSNP12", "MSNMSGR", "7.5.0324", "winnt", "0x0407", "xfr",
             "current");
-    static final CensusKey VER_0 = new CensusKey("tcp", "-", null, null, null, null, "ver-0", "none");
+    static final CensusKey NO_DIALECT = new CensusKey("tcp", "-", null, null, null, null, "no-common-dialect", "none");
 
     /** A key of the given build, otherwise like {@link #MSNP8_XFR}. */
     static CensusKey build(String build) {

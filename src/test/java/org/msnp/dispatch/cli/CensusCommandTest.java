@@ -44,7 +44,7 @@ class CensusCommandTest {
                 census.count(new CensusKey("tcp", "MSNP8", "MSNMSGR", "6.0.0602", "winnt", "0x0409", "xfr", "current"));
             }
             census.count(new CensusKey("http", "MSNP12", "MSNMSGR", "7.5.0324", "winnt", "0x0407", "rejected-715", "none"));
-            census.count(new CensusKey("tcp", "MSNP8", "Evil,\"lib\"", "<script>", "win\nnt", "0x0409", "xfr", "unrated"));
+            census.count(new CensusKey("tcp", "MSNP8", "Evil,\"lib\"", "<script>", "win\nnt", "0x0409", "xfr", "unknown"));
         }
         Instant after = Instant.now().truncatedTo(ChronoUnit.HOURS);
         url = "jdbc:h2:file:" + dir.resolve("data").resolve("census");
@@ -73,7 +73,7 @@ class CensusCommandTest {
         assertThat(lines.subList(1, lines.size())).containsExactlyInAnyOrder(
                 "hour," + hour + ",node-a,tcp,MSNP8,MSNMSGR,6.0.0602,winnt,0x0409,xfr,current,3",
                 "hour," + hour + ",node-a,http,MSNP12,MSNMSGR,7.5.0324,winnt,0x0407,rejected-715,none,1",
-                "hour," + hour + ",node-a,tcp,MSNP8,Evil__lib_,_script_,win_nt,0x0409,xfr,unrated,1");
+                "hour," + hour + ",node-a,tcp,MSNP8,Evil__lib_,_script_,win_nt,0x0409,xfr,unknown,1");
     }
 
     @Test
