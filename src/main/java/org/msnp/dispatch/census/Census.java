@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link CensusKey}, added up in memory and written to the database by one writer thread.
  *
  * <p>{@link #count} runs on the event loops: no database, no lock, no allocation once the key is
- * known this hour (a map lookup and a {@link LongAdder} increment). Its bounds:
+ * known this hour (a map lookup and a {@link LongAdder} increment; a conversation folded past the
+ * cap costs one short-lived folded key). Its bounds:
  * <ul>
  *   <li>at most {@code max-keys-per-hour} distinct keys per hour; the conversations of further
  *       keys are counted with library, build and OS type folded to {@code other}
