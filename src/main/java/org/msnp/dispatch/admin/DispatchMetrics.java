@@ -46,6 +46,11 @@ public final class DispatchMetrics implements ConnectionObserver {
         new ProcessorMetrics().bindTo(registry);
     }
 
+    /** The registry, for other parts of the server that export metrics (the census). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

@@ -21,6 +21,7 @@ import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
 import org.msnp.dispatch.gateway.GatewayServer;
 import org.msnp.dispatch.admission.AdmissionLimits;
+import org.msnp.dispatch.census.Census;
 import org.msnp.dispatch.gateway.GatewaySettings;
 import org.msnp.dispatch.net.DispatchServer;
 import org.msnp.dispatch.net.EventLoops;
@@ -67,6 +68,9 @@ public final class Application implements AutoCloseable {
     private io.netty.util.concurrent.ScheduledFuture<?> watcher;
     private io.netty.util.concurrent.ScheduledFuture<?> housekeeping;
 
+    /** The census of finished conversations; empty when {@code census.enabled} is false. */
+    private final Optional<Census> census;
+
     private Application(DispatchConfig config, Optional<Path> file, ConnectionObserver observer) {
         this.config = config;
         this.file = file;
@@ -74,7 +78,9 @@ public final class Application implements AutoCloseable {
         this.pool = Contexts.pool(config);
         this.wiring.set(Wiring.of(config, pool, version, config.listen().port()));
         this.limits = new AdmissionLimits(wiring.get().thresholds());
-        this.observers = ConnectionObserver.of(metrics, observer);
+        this.census = Census.start(config.census(), metrics.registry());
+        this.observers = census.isPresent() ? ConnectionObserver.of(metrics, new CensusFeed(census.get()), observer)
+                : ConnectionObserver.of(metrics, observer);
         this.tcp = new DispatchServer(Wiring.tcpListener(config), () -> wiring.get().snapshot(),
                 () -> wiring.get().trustedProxies(), limits, observers, loops);
         this.admin = new AdminServer(metrics, this::health);
@@ -307,6 +313,9 @@ public final class Application implements AutoCloseable {
         if (!a.gateway().listen().equals(b.gateway().listen())) {
             keys.add("gateway.listen");
         }
+        if (!a.census().equals(b.census())) {
+            keys.add("census");
+        }
         return keys;
     }
 
@@ -355,6 +364,11 @@ public final class Application implements AutoCloseable {
     /** The admin listener, when enabled. */
     public Optional<InetSocketAddress> adminAddress() {
         return Optional.ofNullable(adminAddress);
+    }
+
+    /** The census, when enabled. */
+    public Optional<Census> census() {
+        return census;
     }
 
     /** The admission every listener shares. */
@@ -411,6 +425,8 @@ public final class Application implements AutoCloseable {
         }
         observers.summarize();
         loops.close();
+        // after the listeners: every conversation has been counted
+        census.ifPresent(Census::close);
         admin.close();
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

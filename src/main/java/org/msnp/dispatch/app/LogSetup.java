@@ -47,6 +47,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(Level.toLevel(System.getenv().getOrDefault("MSNP_LOG_LEVEL", "INFO"), Level.INFO));
         root.addAppender(async);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // the census database: its pool and migrations speak only when something is wrong
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
         DefaultShutdownHook hook = new DefaultShutdownHook();
         hook.setContext(context);
         Runtime.getRuntime().addShutdownHook(new Thread(hook, "logback-shutdown"));

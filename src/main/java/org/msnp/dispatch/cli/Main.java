@@ -3,10 +3,11 @@ package org.msnp.dispatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code msnp-dispatch serve | check-config | probe}. */
+/** {@code msnp-dispatch serve | check-config | probe | bench | census}. */
 @Command(name = "msnp-dispatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MSN Messenger protocol (MSNP2-MSNP23) Dispatch Server.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class})
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class,
+                CensusCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,7 +44,17 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            if (e.getCommandLine().getCommand() instanceof CensusCommand.Export) {
+                // The census tools answer a bad argument with one line and exit 1, like check-config.
+                System.err.println("census export: " + e.getMessage());
+                return 1;
+            }
+            return usage.handleParseException(e, args);
+        });
+        return cli;
     }
 
     @Override

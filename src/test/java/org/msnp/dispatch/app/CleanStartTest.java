@@ -31,7 +31,7 @@ class CleanStartTest {
                 """);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int run = 0; run < 3; run++) {
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process p = new ProcessBuilder(java, "-Dmsnp.census.data-dir=" + ServeProcess.censusDir(), "-cp", System.getProperty("java.class.path"),
                     "org.msnp.dispatch.cli.Main", "serve", "--config", file.toString())
                     .redirectErrorStream(true).start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -45,7 +45,7 @@ final class ServeProcess implements AutoCloseable {
             command.addAll(List.of("bash", "-c", "ulimit -n " + openFiles.get() + " && exec \"$@\"", "bash"));
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.msnp.dispatch.cli.Main", "serve", "--config",
+                "-Dmsnp.census.data-dir=" + ServeProcess.censusDir(), "-cp", System.getProperty("java.class.path"), "org.msnp.dispatch.cli.Main", "serve", "--config",
                 config.toString()));
         return new ServeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
@@ -123,5 +123,10 @@ final class ServeProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+    }
+
+    /** A census directory of its own for each server process a test starts (no two share an H2 file). */
+    static String censusDir() {
+        return System.getProperty("msnp.census.data-dir", "target/test-data") + "-" + java.util.UUID.randomUUID();
     }
 }

@@ -18,6 +18,11 @@ final class TestServers {
         return ConfigLoader.parse("listen: 127.0.0.1:0\nadmin:\n  listen: 127.0.0.1:0\n" + rest, "test.yaml");
     }
 
+    /** A whole YAML configuration as given. */
+    static DispatchConfig configRaw(String yaml) throws Exception {
+        return ConfigLoader.parse(yaml, "test.yaml");
+    }
+
     /** Records every finished connection and every refusal. */
     static final class Recorder implements ConnectionObserver {
         final List<ConnectionRecord> finished = Collections.synchronizedList(new ArrayList<>());

@@ -117,6 +117,27 @@ class DocsTest {
     }
 
     @Test
+    void everyCensusMetricIsDocumented(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String doc = Files.readString(Path.of("docs/operations.md"));
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        org.msnp.dispatch.config.CensusConfig config = ConfigLoader.parse("census: {data-dir: " + dir + ", node: docs}\n", "test")
+                .census();
+        try (org.msnp.dispatch.census.Census census = org.msnp.dispatch.census.Census.start(config, registry).orElseThrow()) {
+            census.count(new org.msnp.dispatch.census.CensusKey("tcp", "MSNP8", "MSNMSGR", "6.0.0602", "winnt", "0x0409",
+                    "xfr", "current"));
+            assertThat(census.flush()).isTrue();
+            List<String> names = registry.scrape().lines().filter(l -> l.startsWith("msnp_"))
+                    .map(l -> l.replaceAll("[{ ].*", "")).distinct().toList();
+            assertThat(names).contains("msnp_census_folded_total", "msnp_census_dropped_total", "msnp_census_pending_keys",
+                    "msnp_census_flush_failures_total");
+            for (String n : names) {
+                assertThat(doc).as("docs/operations.md documents %s", n).contains("`" + n + "`");
+            }
+        }
+    }
+
+    @Test
     void theShippedConfigurationFilesLoad() throws Exception {
         DispatchConfig example = ConfigLoader.load(Path.of("config/example.yaml"));
         assertThat(example.versionPolicy().rules()).hasSize(5);
