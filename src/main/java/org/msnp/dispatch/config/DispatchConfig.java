@@ -14,7 +14,6 @@ import org.msnp.dispatch.policy.VersionPolicy;
 import org.msnp.dispatch.protocol.ClientVersion;
 import org.msnp.dispatch.protocol.ErrorCode;
 import org.msnp.dispatch.protocol.HostPort;
-import org.msnp.dispatch.routing.NsPool.Selection;
 import org.msnp.dispatch.session.ForeignHandles;
 import org.msnp.dispatch.session.RemovedCommand;
 import org.msnp.dispatch.session.SessionRules;
@@ -45,7 +44,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
             throw new BadValue("proxy-protocol-trusted",
                     "proxy-protocol-trusted must name at least one address or range when proxy-protocol is on");
         }
-        dialects = orDefault(dialects, DialectSet.parse("MSNP2..MSNP23"));
+        dialects = orDefault(dialects, DialectSet.parse(org.msnp.dispatch.protocol.Dialect.ALL));
         protocol = orDefault(protocol, Protocol.DEFAULT);
         notificationServers = orDefault(notificationServers, NotificationServers.DEFAULT);
         foreignHandles = foreignHandles == null ? List.of() : List.copyOf(foreignHandles);
@@ -98,6 +97,9 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
     // ------------------------------------------------------------------------------------------
 
     public enum DialectNames { CASE_SENSITIVE, CASE_INSENSITIVE }
+
+    /** How a user is assigned a Notification Server: {@code round-robin} or {@code handle-hash}. */
+    public enum Selection { ROUND_ROBIN, HANDLE_HASH }
 
     /**
      * Who closes after the closing reply (XFR, an error, CVQ's answer): the client, within
