@@ -46,6 +46,43 @@ final class CensusCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Where the census is read: the database URL (for messages) and its queries. */
+    record Source(String url, CensusQueries queries) {
+    }
+
+    /**
+     * The census database of {@code config}'s census block (the embedded defaults' H2 file without
+     * either), or {@code database}; read-only: an H2 file that does not exist is not created.
+     */
+    static Source source(Path config, String database) throws Refusal {
+        if (config != null && database != null) {
+            throw new Refusal("give --config or --database, not both");
+        }
+        String url;
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        if (database != null) {
+            if (!database.startsWith("jdbc:h2:") && !database.startsWith("jdbc:postgresql:")) {
+                throw new Refusal("--database: '" + Export.shown(database) + "' is not a jdbc:h2: or jdbc:postgresql: URL");
+            }
+            url = database;
+        } else {
+            CensusConfig census;
+            try {
+                census = (config == null ? DispatchConfig.defaults() : ConfigLoader.load(config)).census();
+            } catch (ConfigException e) {
+                throw new Refusal(e.getMessage());
+            }
+            url = census.jdbcUrl();
+            user = census.user();
+            password = census.secret();
+        }
+        // Reading must not create an empty database where an operator mistyped a path.
+        String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains(";IFEXISTS=")
+                ? url + ";IFEXISTS=TRUE" : url;
+        return new Source(url, CensusQueries.connect(readUrl, user, password));
+    }
+
     /** A refusal of the command's arguments or database: one line on standard error, exit 1. */
     static final class Refusal extends Exception {
         Refusal(String message) {
@@ -106,33 +143,10 @@ final class CensusCommand implements Runnable {
             if (node != null && !CensusConfig.NODE_NAME.matcher(node).matches()) {
                 throw new Refusal("--node: a node name is 1-64 letters, digits, '.', '_', ':' or '-'");
             }
-            if (config != null && database != null) {
-                throw new Refusal("give --config or --database, not both");
-            }
-            String url;
-            Optional<String> user = Optional.empty();
-            Optional<String> password = Optional.empty();
-            if (database != null) {
-                if (!database.startsWith("jdbc:h2:") && !database.startsWith("jdbc:postgresql:")) {
-                    throw new Refusal("--database: '" + shown(database) + "' is not a jdbc:h2: or jdbc:postgresql: URL");
-                }
-                url = database;
-            } else {
-                CensusConfig census;
-                try {
-                    census = (config == null ? DispatchConfig.defaults() : ConfigLoader.load(config)).census();
-                } catch (ConfigException e) {
-                    throw new Refusal(e.getMessage());
-                }
-                url = census.jdbcUrl();
-                user = census.user();
-                password = census.secret();
-            }
-            // Reading must not create an empty database where an operator mistyped a path.
-            String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains(";IFEXISTS=")
-                    ? url + ";IFEXISTS=TRUE" : url;
+            Source source = source(config, database);
+            String url = source.url();
+            CensusQueries queries = source.queries();
             CensusQueries.Range range = new CensusQueries.Range(start, end, Optional.ofNullable(node));
-            CensusQueries queries = CensusQueries.connect(readUrl, user, password);
             Path partial = output == null ? null : output.resolveSibling(output.getFileName() + ".partial");
             try {
                 try (Writer out = partial != null ? Files.newBufferedWriter(partial, StandardCharsets.UTF_8)
@@ -220,7 +234,7 @@ final class CensusCommand implements Runnable {
             }
         }
 
-        private static String databaseProblem(String url, SQLException e) {
+        static String databaseProblem(String url, SQLException e) {
             String where = shown(url);
             String state = String.valueOf(e.getSQLState());
             if (e.getErrorCode() == 90146 || e.getErrorCode() == 90013) {

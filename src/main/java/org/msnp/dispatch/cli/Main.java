@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code msnp-dispatch serve | check-config | probe | bench | census}. */
 @Command(name = "msnp-dispatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MSN Messenger protocol (MSNP) Dispatch Server.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class, PolicyCommand.class,
                 CensusCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -73,6 +73,28 @@ public final class VersionPolicy {
         return ceiling;
     }
 
+    /**
+     * The position in {@link #rules()} of the rule that answers {@code client}; empty when none
+     * does and the unknown-client behaviour answers (the policy preview counts rule matches).
+     */
+    public Optional<Integer> matchingRule(ClientInfo client) {
+        Optional<ClientVersion> version = client.parsedVersion();
+        if (version.isPresent() && ceiling.isBelow(version.get())) {
+            return Optional.empty();
+        }
+        LibraryIndex index = byLibrary.get(client.library());
+        Entry entry = (index != null ? index : anyLibrary).find(client, version);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i) == entry.rule) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Decides the answer to a client's CVR or CVQ. */
     public Decision decide(ClientInfo client) {
         Optional<ClientVersion> version = client.parsedVersion();
