@@ -228,8 +228,26 @@ public final class Application implements AutoCloseable {
     /** Loads the file again; swaps it in if valid, keeps the running configuration if not. */
     public Reload reload() {
         synchronized (reloading) {
-            return reloadNow();
+            Reload r = reloadNow();
+            lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
+            return r;
         }
+    }
+
+    /** When the last reload was tried, and how it went. */
+    public record ReloadResult(java.time.Instant at, boolean ok, String message) {
+    }
+
+    private volatile Optional<ReloadResult> lastReload = Optional.empty();
+
+    /** The last reload tried since start; empty when none was. */
+    public Optional<ReloadResult> lastReload() {
+        return lastReload;
+    }
+
+    /** Where the running configuration came from: the file's path, or {@code embedded defaults}. */
+    public String configSource() {
+        return file.map(Path::toString).orElse("embedded defaults");
     }
 
     private Reload reloadNow() {
