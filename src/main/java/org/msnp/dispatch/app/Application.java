@@ -66,7 +66,7 @@ public final class Application implements AutoCloseable {
         this.observers = ConnectionObserver.of(metrics, observer);
         this.tcp = new DispatchServer(context::get, listenerSettings(config), observers,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
-        this.admin = new AdminServer(metrics, this::health);
+        this.admin = new AdminServer(metrics, this::health, config.admin().settings());
     }
 
     public static ListenerSettings listenerSettings(DispatchConfig config) {
@@ -113,8 +113,7 @@ public final class Application implements AutoCloseable {
         }
         metrics.bindJvmMetrics();
         if (config.admin().enabled()) {
-            BindAddress a = config.admin().listen();
-            adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());
+            adminAddress = admin.start();
         }
         if (file.isPresent()) {
             loadedBytes = read(file.get());
@@ -229,6 +228,7 @@ public final class Application implements AutoCloseable {
         if (gateway != null) {
             gateway.update(next);
         }
+        admin.update(next.admin().settings());
     }
 
     private static List<String> needsRestart(DispatchConfig a, DispatchConfig b) {
@@ -239,9 +239,7 @@ public final class Application implements AutoCloseable {
         if (!a.proxyProtocol().equals(b.proxyProtocol())) {
             keys.add("proxy-protocol");
         }
-        if (!a.admin().equals(b.admin())) {
-            keys.add("admin");
-        }
+        keys.addAll(a.admin().restartKeys(b.admin()));
         if (!a.gateway().enabled().equals(b.gateway().enabled())) {
             keys.add("gateway.enabled");
         }

@@ -3,10 +3,11 @@ package org.msnp.dispatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code msnp-dispatch serve | check-config | probe}. */
+/** {@code msnp-dispatch serve | check-config | probe | bench | admin}. */
 @Command(name = "msnp-dispatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MSN Messenger protocol (MSNP2-MSNP23) Dispatch Server.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class})
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class,
+                AdminCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
