@@ -46,7 +46,6 @@ public final class AdminServer implements AutoCloseable {
     private final Access access;
     private Javalin app;
     private ServerConnector connector;
-    private NetworkConnectionLimit limit;
 
     public AdminServer(DispatchMetrics metrics, Supplier<Health> health, AdminSettings settings) {
         this.metrics = metrics;
@@ -80,8 +79,7 @@ public final class AdminServer implements AutoCloseable {
                 connector.setPort(settings.port());
                 connector.setIdleTimeout(settings.requestTimeout().toMillis());
                 connector.setAcceptQueueSize(settings.maxConnections());
-                limit = new NetworkConnectionLimit(settings.maxConnections(), connector);
-                server.addBean(limit);
+                server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
                 return connector;
             });
             c.jetty.modifyServletContextHandler(context -> context.setSessionHandler(sessions(settings)));
@@ -148,9 +146,9 @@ public final class AdminServer implements AutoCloseable {
         return access.required();
     }
 
-    /** Connections held now (tests, diagnostics). */
+    /** Connections the listener holds now, as its connector counts them. */
     public int openConnections() {
-        return limit == null ? 0 : limit.getNetworkConnectionCount();
+        return connector == null ? 0 : connector.getConnectedEndPoints().size();
     }
 
     @Override
