@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.bcrypt.BCrypt;
@@ -37,6 +39,9 @@ final class Access {
 
     private record State(Optional<AdminSettings.Access> access, int epoch) {
     }
+
+    /** bcrypt is slow on purpose: one check at a time keeps logins to one core of the machine. */
+    private static final Semaphore HASHING = new Semaphore(1);
 
     private final boolean loopback;
     private final String listener;
@@ -183,7 +188,23 @@ final class Access {
             return;
         }
         String password = ctx.formParam("password");
-        if (password == null || !matches(password, hash.get())) {
+        boolean right;
+        try {
+            if (!HASHING.tryAcquire(2, TimeUnit.SECONDS)) {
+                page(ctx, 503, "The server is busy: try again in a moment.");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            page(ctx, 503, "The server is busy: try again in a moment.");
+            return;
+        }
+        try {
+            right = password != null && matches(password, hash.get());
+        } finally {
+            HASHING.release();
+        }
+        if (!right) {
             failed(address, "failed login");
             page(ctx, 401, "Wrong password.");
             return;
