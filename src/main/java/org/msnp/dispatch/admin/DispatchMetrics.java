@@ -26,6 +26,7 @@ public final class DispatchMetrics implements ConnectionObserver {
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> lifetimes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> health = new ConcurrentHashMap<>();
 
     public DispatchMetrics() {
@@ -79,20 +80,26 @@ public final class DispatchMetrics implements ConnectionObserver {
     public void finished(ConnectionRecord r) {
         openGauge(r.transport()).decrementAndGet();
         String outcome = r.summary().outcomeLabel();
-        counter("msnp.handshakes", "finished dispatch conversations by outcome", "transport", r.transport(),
-                "dialect", r.summary().dialect(), "outcome", outcome).increment();
+        counter("msnp.handshakes", "finished dispatch conversations by outcome and version verdict", "transport", r.transport(),
+                "dialect", r.summary().dialect(), "outcome", outcome, "verdict", r.summary().verdictLabel()).increment();
         r.summary().error().ifPresent(e -> counter("msnp.errors.sent", "error replies sent, by code", "code", e.text()).increment());
         r.summary().referredTo().ifPresent(ns -> counter("msnp.referrals", "XFR referrals by Notification Server",
                 "target", ns.toString()).increment());
-        duration(r.transport()).record(r.duration());
+        if (r.repliedNanos() >= 0) {
+            timer(durations, "msnp.handshake.duration", "time from accept (or gateway open) to the last reply sent",
+                    r.transport(), Duration.ofNanos(100_000)).record(r.repliedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        timer(lifetimes, "msnp.connection.duration", "connection lifetime from accept (or gateway open) to close",
+                r.transport(), Duration.ofMillis(1)).record(r.duration());
     }
 
-    private Timer duration(String transport) {
-        Timer t = durations.get(transport);
+    private Timer timer(ConcurrentHashMap<String, Timer> byTransport, String name, String description, String transport,
+                        Duration min) {
+        Timer t = byTransport.get(transport);
         if (t == null) {
-            t = durations.computeIfAbsent(transport, k -> Timer.builder("msnp.handshake.duration")
-                    .description("connection lifetime from accept (or gateway open) to close").tag("transport", k)
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+            t = byTransport.computeIfAbsent(transport, k -> Timer.builder(name)
+                    .description(description).tag("transport", k)
+                    .publishPercentileHistogram().minimumExpectedValue(min)
                     .maximumExpectedValue(Duration.ofSeconds(120)).register(registry));
         }
         return t;

@@ -25,6 +25,7 @@ import org.msnp.dispatch.net.ConnectionObserver;
 import org.msnp.dispatch.net.DispatchServer;
 import org.msnp.dispatch.net.ListenerSettings;
 import org.msnp.dispatch.net.Transport;
+import org.msnp.dispatch.net.TrustedProxies;
 import org.msnp.dispatch.routing.HealthChecker;
 import org.msnp.dispatch.routing.NsPool;
 import org.msnp.dispatch.session.DispatchContext;
@@ -73,9 +74,13 @@ public final class Application implements AutoCloseable {
         BindAddress bind = config.listen();
         DispatchConfig.Limits limits = config.limits();
         return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
-                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(), limits.closeLinger(),
+                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(),
+                config.protocol().closing() == DispatchConfig.Closing.AT_ONCE ? java.time.Duration.ZERO : limits.closeWait(),
+                limits.closeLinger(),
                 new AdmissionLimits.Thresholds(limits.maxConnections(), limits.maxConnectionsPerIp(),
-                        limits.newConnectionsPerIpPerSecond()));
+                        limits.newConnectionsPerIpPerSecond(), limits.ipv6PrefixLength()),
+                new TrustedProxies(config.proxyProtocolTrusted().stream()
+                        .map(r -> new TrustedProxies.Range(r.address(), r.prefixLength())).toList()));
     }
 
     /** Starts the listeners of {@code config}; with a file, watches it and reloads on change. */

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Plays one {@link Handshake} on a fresh connection: sends a request, checks the reply byte by
  * byte (exact mode) or line by line against its shape (foreign targets), sends the next request,
- * and after the last reply waits for the server to close. Anything else is a failed handshake: a
+ * and after the last reply closes its side, as a client that follows the XFR does, and waits for
+ * the server to close (a dispatch server may wait for the client: clients.md point 8). Anything else is a failed handshake: a
  * wrong or missing reply, data after the last reply, a close before it, a reset, or no progress
  * within the timeout.
  */
@@ -143,6 +144,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (step == script.steps()) {
             replied = true;
             repliedAt = System.nanoTime();
+            if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            }
         } else {
             send(ctx);
         }

@@ -71,6 +71,7 @@ final class StartupProbe {
                             + Handshake.text(got).trim() + "'");
                 }
             }
+            s.shutdownOutput();   // done, as a client that follows the XFR is
             if (in.read() != -1) {
                 throw new IOException("data after the last reply");
             }

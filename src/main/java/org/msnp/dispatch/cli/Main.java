@@ -13,6 +13,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        quietNetty();
         if (args.length > 0 && args[0].equals("serve")) {
             // Start-up time counts for serve: build only its command model, not every subcommand's.
             CommandLine serve = new CommandLine(new ServeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
@@ -20,6 +21,24 @@ public final class Main implements Runnable {
             System.exit(serve.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Netty derives a machine id for channel ids from a hardware address, and warns when the host
+     * has none (containers, some VMs). Channel ids only need to be unique within this process: a
+     * random locally administered id does, without the warning.
+     */
+    static void quietNetty() {
+        if (System.getProperty("io.netty.machineId") == null) {
+            byte[] id = new byte[6];
+            new java.util.Random().nextBytes(id);
+            id[0] = (byte) ((id[0] | 0x02) & 0xfe);  // locally administered, unicast
+            StringBuilder b = new StringBuilder();
+            for (byte x : id) {
+                b.append(b.length() == 0 ? "" : ":").append(String.format("%02x", x & 0xff));
+            }
+            System.setProperty("io.netty.machineId", b.toString());
+        }
     }
 
     public static CommandLine commandLine() {

@@ -35,6 +35,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        Warmup.awaitLogging();
         Logger log = LoggerFactory.getLogger("msnp.server");
         Application app;
         try {

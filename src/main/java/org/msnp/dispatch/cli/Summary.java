@@ -14,6 +14,9 @@ final class Summary {
                 .collect(Collectors.joining(","));
         return "listen " + c.listen() + ", dialects " + c.dialects() + ", NS " + ns + ", "
                 + c.versionPolicy().rules().size() + " version rule(s), unknown clients: "
-                + c.versionPolicy().unknownClients().name().toLowerCase().replace('_', '-');
+                + c.versionPolicy().unknownClients().name().toLowerCase().replace('_', '-')
+                + (c.gateway().enabled() ? ", HTTP gateway on " + c.gateway().listen() : ", HTTP gateway off")
+                + (c.admin().enabled() ? ", admin (metrics, health) on " + c.admin().listen()
+                        + (c.admin().auth() != null ? " with credentials" : "") : ", admin listener off");
     }
 }

@@ -22,6 +22,18 @@ final class Warmup {
     private Warmup() {
     }
 
+    private static final java.util.concurrent.CountDownLatch LOGGING = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * Waits until the warm-up thread has initialised logging: anything that logs while SLF4J is
+     * still initialising on another thread is queued and replayed with a warning on stderr.
+     */
+    static void awaitLogging() throws InterruptedException {
+        if (!LOGGING.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            LoggerFactory.getILoggerFactory();
+        }
+    }
+
     static Thread start() {
         Thread t = new Thread(Warmup::run, "warmup");
         t.setDaemon(true);
@@ -31,6 +43,11 @@ final class Warmup {
 
     private static void run() {
         try {
+            try {
+                LoggerFactory.getILoggerFactory();
+            } finally {
+                LOGGING.countDown();
+            }
             LoggerFactory.getLogger("msnp.server");
             Transport.best().group(1).shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             new DispatchMetrics().scrape();

@@ -28,7 +28,8 @@ import org.msnp.dispatch.session.VerReplyStyle;
  * line and key; rules that span several keys are checked in the record constructors.
  * docs/configuration.md describes each key.
  */
-public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort publicAddress, DialectSet dialects,
+public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<AddressRange> proxyProtocolTrusted,
+                             HostPort publicAddress, DialectSet dialects,
                              Protocol protocol, NotificationServers notificationServers,
                              List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
                              GatewayConfig gateway) {
@@ -36,6 +37,14 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
     public DispatchConfig {
         listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
         proxyProtocol = orDefault(proxyProtocol, false);
+        if (proxyProtocolTrusted != null && proxyProtocolTrusted.contains(null)) {
+            throw new BadValue("proxy-protocol-trusted", "proxy-protocol-trusted must not contain an empty entry");
+        }
+        proxyProtocolTrusted = proxyProtocolTrusted == null ? LOOPBACK : List.copyOf(proxyProtocolTrusted);
+        if (proxyProtocol && proxyProtocolTrusted.isEmpty()) {
+            throw new BadValue("proxy-protocol-trusted",
+                    "proxy-protocol-trusted must name at least one address or range when proxy-protocol is on");
+        }
         dialects = orDefault(dialects, DialectSet.parse("MSNP2..MSNP23"));
         protocol = orDefault(protocol, Protocol.DEFAULT);
         notificationServers = orDefault(notificationServers, NotificationServers.DEFAULT);
@@ -53,8 +62,11 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
 
     /** The embedded defaults: what the server runs on without a file. */
     public static DispatchConfig defaults() {
-        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
+
+    /** Who may send a PROXY header by default: this machine only. */
+    static final List<AddressRange> LOOPBACK = List.of(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1"));
 
     /** The address named in XFR as this server; empty: the local address the client reached. */
     public Optional<HostPort> publicHostPort() {
@@ -65,7 +77,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
         return new SessionRules(dialects.dialects(), protocol.verReply(),
                 protocol.dialectNames() == DialectNames.CASE_INSENSITIVE, protocol.infMsnp2(),
                 protocol.infInMsnp8Plus(), protocol.md5InMsnp8Plus(), protocol.outReply(),
-                ErrorCode.of(protocol.noNotificationServer()));
+                ErrorCode.of(protocol.noNotificationServer()), protocol.cvr0Fallback());
     }
 
     public ForeignHandles foreign() {
@@ -86,11 +98,18 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
 
     public enum DialectNames { CASE_SENSITIVE, CASE_INSENSITIVE }
 
+    /**
+     * Who closes after the closing reply (XFR, an error, CVQ's answer): the client, within
+     * {@code limits.close-wait} (clients.md point 8), or the server at once.
+     */
+    public enum Closing { WAIT_FOR_CLIENT, AT_ONCE }
+
     /** The switches for behaviours the sources disagree on (sources.md §3). */
     public record Protocol(VerReplyStyle verReply, DialectNames dialectNames, List<String> infMsnp2,
                            RemovedCommand infInMsnp8Plus, RemovedCommand md5InMsnp8Plus, Boolean outReply,
-                           Integer noNotificationServer) {
-        static final Protocol DEFAULT = new Protocol(null, null, null, null, null, null, null);
+                           Integer noNotificationServer, @JsonProperty("cvr0-fallback") Boolean cvr0Fallback,
+                           Closing closing) {
+        static final Protocol DEFAULT = new Protocol(null, null, null, null, null, null, null, null, null);
 
         public Protocol {
             verReply = orDefault(verReply, VerReplyStyle.ECHO_CVR0);
@@ -103,6 +122,8 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
             md5InMsnp8Plus = orDefault(md5InMsnp8Plus, RemovedCommand.CLOSE);
             outReply = orDefault(outReply, true);
             noNotificationServer = orDefault(noNotificationServer, 600);
+            cvr0Fallback = orDefault(cvr0Fallback, true);
+            closing = orDefault(closing, Closing.WAIT_FOR_CLIENT);
             if (noNotificationServer != 500 && noNotificationServer != 600 && noNotificationServer != 601) {
                 throw new BadValue("no-notification-server", "no-notification-server must be 500, 600 or 601, got " + noNotificationServer);
             }
@@ -235,9 +256,10 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
 
     /** Per-connection limits and timers. */
     public record Limits(Duration idleTimeout, Duration loginTimeout, Integer maxLineLength, Integer maxConnections,
-                         Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, Duration closeLinger,
-                         Duration shutdownGrace) {
-        static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null);
+                         Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, Integer ipv6PrefixLength,
+                         Duration closeWait,
+                         Duration closeLinger, Duration shutdownGrace) {
+        static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null, null, null);
 
         public Limits {
             idleTimeout = orDefault(idleTimeout, Duration.ofSeconds(60));
@@ -261,6 +283,13 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, HostPort
                 throw new BadValue("new-connections-per-ip-per-second",
                         "new-connections-per-ip-per-second must be 0 (off) or more, got " + newConnectionsPerIpPerSecond);
             }
+            // an IPv6 client usually holds a whole /64 and can take a fresh address per connection
+            ipv6PrefixLength = orDefault(ipv6PrefixLength, 64);
+            if (ipv6PrefixLength < 32 || ipv6PrefixLength > 128) {
+                throw new BadValue("ipv6-prefix-length", "ipv6-prefix-length must be 32..128, got " + ipv6PrefixLength);
+            }
+            closeWait = orDefault(closeWait, Duration.ofSeconds(5));
+            positive("close-wait", closeWait);
             closeLinger = orDefault(closeLinger, Duration.ofSeconds(2));
             shutdownGrace = orDefault(shutdownGrace, Duration.ofSeconds(10));
         }

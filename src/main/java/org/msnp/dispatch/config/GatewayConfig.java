@@ -11,7 +11,9 @@ import java.util.Optional;
  * pointed {@code gateway.messenger.hotmail.com} at it, so it is a deliberate step.
  *
  * @param listen             default {@code 0.0.0.0:80} when the server runs as root, {@code 0.0.0.0:8080} otherwise
- * @param publicHost         the {@code GW-IP} value (host or host:port); absent: the Host header the client used
+ * @param publicHost         the {@code GW-IP} value (host or host:port); required unless {@code listen} is a
+ *                           loopback address (then absent means the listener's own address). Never the
+ *                           client's Host header: a client must not choose the host the server names
  * @param sessionIdleTimeout a gateway session without any request for this long is dropped
  * @param maxBodyBytes       larger request bodies are refused with 413
  * @param acceptIps          the {@code IP=} values an open may name; empty: any
@@ -23,9 +25,13 @@ public record GatewayConfig(Boolean enabled, BindAddress listen, String publicHo
 
     public GatewayConfig {
         enabled = enabled != null && enabled;
+        boolean listenGiven = listen != null;
         listen = listen != null ? listen : new BindAddress("0.0.0.0", runsAsRoot() ? 80 : 8080);
         if (publicHost != null) {
             checkPublicHost(publicHost);
+        } else if (enabled && !isLoopback(listen.host())) {
+            throw new BadValue(listenGiven ? "listen" : "enabled", "gateway.public-host is required when the gateway"
+                    + " listens beyond loopback (listen " + listen + "): it is the GW-IP every client is sent to");
         }
         sessionIdleTimeout = sessionIdleTimeout != null ? sessionIdleTimeout : Duration.ofSeconds(60);
         DispatchConfig.positive("session-idle-timeout", sessionIdleTimeout);
@@ -65,6 +71,15 @@ public record GatewayConfig(Boolean enabled, BindAddress listen, String publicHo
                 || host.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ';' || c == ',' || c == '/' || c == '?' || c == '#' || c == '@')) {
             throw new BadValue("public-host", "public-host must be a host name or address, optionally with :port, got '" + host + "'");
         }
+    }
+
+    /** A loopback literal or {@code localhost}; a name is never looked up while loading a file. */
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        java.net.InetAddress a = io.netty.util.NetUtil.createInetAddressFromIpAddressString(host);
+        return a != null && a.isLoopbackAddress();
     }
 
     /** Port 80 needs root on most systems; an unprivileged run takes 8080 instead. */

@@ -14,6 +14,14 @@ public interface Peer extends AutoCloseable {
     @Override
     void close() throws IOException;
 
+    /**
+     * Closes the client's sending side (a TCP FIN) and keeps reading: what a client does when it is
+     * done with a conversation the server waits for it to end (clients.md point 8). Peers without
+     * such a thing do nothing.
+     */
+    default void closeOutput() throws IOException {
+    }
+
     sealed interface Read permits Line, Eof, Nothing {
     }
 

@@ -70,6 +70,15 @@ public final class SocketPeer implements Peer {
     }
 
     @Override
+    public void closeOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            // the server has closed already: the reads say so
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         socket.close();
     }

@@ -84,6 +84,7 @@ public final class VectorConfig {
                 case "inf.msnp2" -> protocol.put("inf-msnp2", "[" + v + "]");
                 case "ns.unavailable" -> protocol.put("no-notification-server", v);
                 case "out.reply" -> protocol.put("out-reply", v);
+                case "cvr0.fallback" -> protocol.put("cvr0-fallback", v);
                 case "xfr.state" -> {
                     if (!v.equals("increment")) {
                         throw new IllegalArgumentException("xfr.state=" + v + " is not supported (only increment)");

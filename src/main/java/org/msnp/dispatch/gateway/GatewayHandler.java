@@ -9,14 +9,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.msnp.dispatch.protocol.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +30,6 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static final String CONTENT_TYPE = "application/x-msn-messenger";
     static final String HEADER = "X-MSN-Messenger";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
 
     private final Tunnels tunnels;
     private final Supplier<GatewaySettings> settings;
@@ -69,7 +66,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         if (r instanceof GatewayRequest.Open open) {
             if (!settings.get().accepts(open.ip())) {
-                return plain(req, HttpResponseStatus.BAD_REQUEST, "IP=" + open.ip().orElse("") + " is not served by this gateway", false);
+                return plain(req, HttpResponseStatus.BAD_REQUEST, "the IP parameter names a server this gateway does not serve", false);
             }
             Tunnels.Opening opening = tunnels.open((InetSocketAddress) ctx.channel().remoteAddress(), current(ctx), now);
             if (opening instanceof Tunnels.Full full) {
@@ -104,7 +101,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 Unpooled.wrappedBuffer(a.body()));
         // Header names as IIS wrote them: libpurple finds "Content-Length: " with a case-sensitive strstr.
         res.headers()
-                .set(HEADER, "SessionID=" + a.sessionId() + "; GW-IP=" + gatewayHost(ctx, req) + (a.close() ? "; Session=close" : ""))
+                .set(HEADER, "SessionID=" + a.sessionId() + "; GW-IP=" + gatewayHost(ctx) + (a.close() ? "; Session=close" : ""))
                 .set("Content-Type", CONTENT_TYPE)
                 .set("Cache-Control", "no-cache")
                 .setInt("Content-Length", a.body().length);
@@ -122,14 +119,13 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 settings.get().tcpPort()));
     }
 
-    /** GW-IP: the configured public host, else the host the client reached us by. */
-    private String gatewayHost(ChannelHandlerContext ctx, FullHttpRequest req) {
+    /**
+     * GW-IP: the configured public host, else (a loopback listener) the listener's own address.
+     * Never the request's Host header: the client would choose where the server says it is.
+     */
+    private String gatewayHost(ChannelHandlerContext ctx) {
         if (settings.get().publicHost().isPresent()) {
             return settings.get().publicHost().get();
-        }
-        String host = req.headers().get(HttpHeaderNames.HOST);
-        if (host != null && HOST.matcher(host).matches()) {
-            return host;
         }
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         return HostPort.hostText(local) + (local.getPort() == 80 ? "" : ":" + local.getPort());

@@ -28,7 +28,10 @@ sealed interface GatewayRequest {
     record Poll(String sessionId) implements GatewayRequest {
     }
 
-    /** Anything else on {@link #PATH}: answered 400 with {@code reason}. */
+    /**
+     * Anything else on {@link #PATH}: answered 400 with {@code reason}, fixed words that never
+     * repeat the request (a 400 body is no place to echo what a client sent).
+     */
     record Invalid(String reason) implements GatewayRequest {
     }
 
@@ -57,7 +60,7 @@ sealed interface GatewayRequest {
             String server = p.getOrDefault("Server", "");
             if (!server.equalsIgnoreCase("NS")) {
                 // The DS is opened as Server=NS (http-gateway.md §2); there is no switchboard here.
-                return new Invalid("this gateway serves Server=NS only, got Server=" + server);
+                return new Invalid("this gateway serves Server=NS only");
             }
             String ip = p.getOrDefault("IP", "");
             return new Open(ip.isEmpty() ? Optional.empty() : Optional.of(ip));
@@ -71,7 +74,7 @@ sealed interface GatewayRequest {
         if (action.isEmpty()) {
             return new Send(sessionId);
         }
-        return new Invalid("unknown Action=" + action);
+        return new Invalid("the Action parameter is not open or poll");
     }
 
     private static String originForm(String uri) {

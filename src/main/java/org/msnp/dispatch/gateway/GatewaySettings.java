@@ -12,7 +12,7 @@ import org.msnp.dispatch.protocol.HostPort;
 /**
  * How the gateway listener treats requests and gateway sessions.
  *
- * @param publicHost    the GW-IP value; empty: the Host header the client used
+ * @param publicHost    the GW-IP value; empty (a loopback listener only): the listener's own address
  * @param publicAddress the address named in XFR as this server; empty: the gateway's local address
  *                      with the TCP listener's port
  * @param tcpPort       the port the TCP listener is bound to

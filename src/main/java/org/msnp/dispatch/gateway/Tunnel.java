@@ -53,6 +53,8 @@ final class Tunnel {
     private long lastLine;
     private boolean closed;
     private boolean gone;
+    /** When the last reply was produced; 0 while none was. */
+    private long repliedAt;
     private String end = "client-closed";
 
     Tunnel(int id, InetSocketAddress peer, DispatchSession session, GatewaySettings settings, SessionIds ids, long now) {
@@ -122,6 +124,7 @@ final class Tunnel {
             Step step = session.handle(Command.parse(new String(raw, 0, len, StandardCharsets.ISO_8859_1)));
             for (Reply r : step.replies()) {
                 out.append(r.line()).append("\r\n");
+                repliedAt = now;
             }
             if (step.close()) {
                 closeSession("server-closed");
@@ -168,6 +171,7 @@ final class Tunnel {
         if (!closed) {
             closeSession(why);
         }
-        return new ConnectionRecord(peer, "http", session.summary(), Duration.ofNanos(now - openedAt), end);
+        return new ConnectionRecord(peer, "http", session.summary(), repliedAt == 0 ? -1 : repliedAt - openedAt,
+                Duration.ofNanos(now - openedAt), end);
     }
 }

@@ -1,13 +1,17 @@
 package org.msnp.dispatch.net;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connection limits of one listener: open connections overall and per client address, and the
- * rate of new connections per client address (a token bucket holding one second's worth).
- * Thresholds can change on reload; the counts carry on.
+ * Connection limits of one listener: open connections overall and per client, and the rate of new
+ * connections per client (a token bucket holding one second's worth). A client is an IPv4 address,
+ * or an IPv6 prefix ({@code /64} by default): one IPv6 host usually holds a whole /64 and could
+ * take a fresh address for every connection. Thresholds can change on reload; the counts carry on.
  */
 public final class AdmissionLimits {
 
@@ -26,8 +30,36 @@ public final class AdmissionLimits {
         }
     }
 
-    /** The thresholds; {@code perIpPerSecond} 0 turns the rate limit off. */
-    public record Thresholds(int maxConnections, int maxPerIp, int perIpPerSecond) {
+    /**
+     * The thresholds; {@code perIpPerSecond} 0 turns the rate limit off; {@code ipv6PrefixLength}
+     * (32..128) is how many leading bits of an IPv6 address make one client.
+     */
+    public record Thresholds(int maxConnections, int maxPerIp, int perIpPerSecond, int ipv6PrefixLength) {
+        public Thresholds {
+            if (ipv6PrefixLength < 32 || ipv6PrefixLength > 128) {
+                throw new IllegalArgumentException("ipv6PrefixLength must be 32..128, got " + ipv6PrefixLength);
+            }
+        }
+
+        /** IPv6 clients counted by their /64. */
+        public Thresholds(int maxConnections, int maxPerIp, int perIpPerSecond) {
+            this(maxConnections, maxPerIp, perIpPerSecond, 64);
+        }
+    }
+
+    /** What {@link #admit} decided. */
+    sealed interface Admission {
+    }
+
+    /**
+     * A place held until {@link #release}.
+     *
+     * @param key the per-client entry it counts in; empty when counted only overall
+     */
+    record Place(Optional<InetAddress> key) implements Admission {
+    }
+
+    record Refused(Refusal refusal) implements Admission {
     }
 
     private volatile Thresholds thresholds;
@@ -46,13 +78,24 @@ public final class AdmissionLimits {
         return open.get();
     }
 
-    /** Takes a place for a new connection from {@code address}; null when admitted. */
-    Refusal admit(InetAddress address, long nowNanos) {
+    /**
+     * Takes a place for a new connection from {@code client}. Empty: a connection that names no
+     * client (a trusted proxy's own, e.g. its health check), counted only against the overall cap.
+     */
+    Admission admit(Optional<InetAddress> client, long nowNanos) {
         Thresholds t = thresholds;
+        if (client.isEmpty()) {
+            if (open.incrementAndGet() > t.maxConnections()) {
+                open.decrementAndGet();
+                return new Refused(Refusal.MAX_CONNECTIONS);
+            }
+            return new Place(Optional.empty());
+        }
+        InetAddress key = key(client.get(), t.ipv6PrefixLength());
         Refusal[] refusal = new Refusal[1];
-        // check and count inside the map's own lock for this address, so that a sweep cannot
+        // check and count inside the map's own lock for this client, so that a sweep cannot
         // remove the entry between the two
-        byAddress.compute(address, (a, p) -> {
+        byAddress.compute(key, (a, p) -> {
             PerAddress entry = p != null ? p : new PerAddress();
             if (t.perIpPerSecond() > 0 && !entry.take(t.perIpPerSecond(), nowNanos)) {
                 refusal[0] = Refusal.RATE;
@@ -66,19 +109,35 @@ public final class AdmissionLimits {
             }
             return entry;
         });
-        return refusal[0];
+        return refusal[0] != null ? new Refused(refusal[0]) : new Place(Optional.of(key));
     }
 
-    /** Gives back the place of a connection that {@link #admit} admitted. */
-    void release(InetAddress address) {
+    /** Gives back a place {@link #admit} gave (under its own key, whatever a reload changed since). */
+    void release(Place place) {
         open.decrementAndGet();
-        byAddress.computeIfPresent(address, (a, p) -> {
+        place.key().ifPresent(key -> byAddress.computeIfPresent(key, (a, p) -> {
             p.open--;
             return p;
-        });
+        }));
     }
 
-    /** Forgets addresses with no open connection and a full bucket; called now and then. */
+    /** The client {@code address} counts as: itself (IPv4), or its first {@code ipv6Prefix} bits. */
+    static InetAddress key(InetAddress address, int ipv6Prefix) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] b = address.getAddress();
+        for (int bit = ipv6Prefix; bit < 128; bit++) {
+            b[bit >>> 3] &= (byte) ~(0x80 >>> (bit & 7));
+        }
+        try {
+            return InetAddress.getByAddress(b); // also drops a scope id: one client whatever the interface
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes: cannot happen
+        }
+    }
+
+    /** Forgets clients with no open connection and a full bucket; called now and then. */
     void sweep(long nowNanos) {
         Thresholds t = thresholds;
         for (InetAddress a : byAddress.keySet()) {

@@ -21,10 +21,14 @@ import org.msnp.dispatch.session.Step;
 
 /**
  * Feeds framed lines to one {@link DispatchSession} and writes its replies. Replies to the lines
- * of one read are flushed together. When the session ends the conversation, the output is
- * flushed and shut down (FIN) and further input is read and dropped until the client closes or
- * the linger time passes: closing a socket with unread input would make the kernel reset the
- * connection and could destroy the reply in flight (dispatch-server.md §8).
+ * of one read are flushed together. When the session ends the conversation after a reply, the
+ * server leaves the closing to the client for up to the close-wait: a client that pipelined
+ * VER, CVR and USR may look for the end of the stream before it reads what it already has, and
+ * throw the XFR away when the FIN comes with it (clients.md point 8). Only when the wait runs out
+ * (or at once, with no wait configured or nothing sent) is the output shut down (FIN); input is
+ * read and dropped throughout, and for the linger time after the FIN: closing a socket with unread
+ * input would make the kernel reset the connection and could destroy the reply in flight
+ * (dispatch-server.md §8).
  */
 final class DispatchHandler extends ChannelInboundHandlerAdapter {
     private final Supplier<DispatchContext> contexts;
@@ -38,6 +42,9 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
     private String end = "client-closed";
     private ScheduledFuture<?> timer;
     private long lastRead;
+    /** When the last reply was written; 0 while nothing was. */
+    private long repliedAt;
+    private boolean waiting;
 
     DispatchHandler(Supplier<DispatchContext> contexts, ListenerSettings settings, ConnectionObserver observer) {
         this.contexts = contexts;
@@ -79,6 +86,9 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
                 ctx.write(ReplyBytes.encode(ctx.alloc(), r));
                 pendingFlush = true;
             }
+            if (!step.replies().isEmpty()) {
+                repliedAt = System.nanoTime();
+            }
             if (step.close()) {
                 finish(ctx, "server-closed");
             }
@@ -96,7 +106,10 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    /** Ends the conversation: flush, send FIN, drain input for at most the linger time. */
+    /**
+     * Ends the conversation: flush, then wait for the client to close (when a reply was sent and a
+     * close-wait is set), then FIN and drain input for at most the linger time.
+     */
     private void finish(ChannelHandlerContext ctx, String why) {
         if (closing) {
             return;
@@ -105,19 +118,39 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
         end = why;
         pendingFlush = false;
         cancelTimer();
+        boolean wait = repliedAt != 0 && !settings.closeWait().isZero();
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() || !(f.channel() instanceof DuplexChannel duplex)) {
+            if (!f.isSuccess()) {
                 f.channel().close();
                 return;
             }
-            duplex.shutdownOutput().addListener((ChannelFutureListener) s -> {
-                if (!s.isSuccess()) {
-                    s.channel().close();
-                }
-            });
-            // cancelled in channelInactive: a finished connection must not stay reachable from the timer queue
-            timer = ctx.executor().schedule(() -> ctx.channel().close(), settings.closeLinger().toMillis(), TimeUnit.MILLISECONDS);
+            if (wait) {
+                waiting = true;
+                // cancelled in channelInactive, when the client closes first (the usual case)
+                timer = ctx.executor().schedule(() -> {
+                    waiting = false;
+                    end = "close-wait";
+                    shutdownOutput(ctx);
+                }, settings.closeWait().toNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                shutdownOutput(ctx);
+            }
         });
+    }
+
+    /** FIN, then input drained until the client closes or the linger time passes. */
+    private void shutdownOutput(ChannelHandlerContext ctx) {
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()) {
+            ctx.channel().close();
+            return;
+        }
+        duplex.shutdownOutput().addListener((ChannelFutureListener) s -> {
+            if (!s.isSuccess()) {
+                s.channel().close();
+            }
+        });
+        // cancelled in channelInactive: a finished connection must not stay reachable from the timer queue
+        timer = ctx.executor().schedule(() -> ctx.channel().close(), settings.closeLinger().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void arm(ChannelHandlerContext ctx, Duration timeout) {
@@ -164,10 +197,14 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        if (waiting) {
+            // the client closed within the close-wait, as the clients that follow an XFR do
+            end = "client-closed";
+        }
         if (session != null) {
             Gate gate = ctx.pipeline().get(Gate.class);
             observer.finished(new ConnectionRecord(gate != null ? gate.client(ctx.channel()) : ctx.channel().remoteAddress(), "tcp",
-                    session.summary(),
+                    session.summary(), repliedAt == 0 ? -1 : repliedAt - openedAt,
                     Duration.ofNanos(System.nanoTime() - openedAt), end));
         }
         ctx.fireChannelInactive();
@@ -175,9 +212,10 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
     /** Ends the connection at shutdown, after the grace period; the log says why. */
     void shutdown(ChannelHandlerContext ctx) {
-        if (!closing) {
+        if (!closing || waiting) {
             end = "shutdown";
             closing = true;
+            waiting = false;
         }
         ctx.close();
     }

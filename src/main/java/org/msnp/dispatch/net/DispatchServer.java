@@ -71,7 +71,7 @@ public final class DispatchServer implements AutoCloseable {
         if (proxyProtocol) {
             p.addLast("proxy", new HAProxyMessageDecoder());
         }
-        p.addLast("gate", new Gate(limits, observer, proxyProtocol, settings.loginTimeout()))
+        p.addLast("gate", new Gate(limits, observer, proxyProtocol, settings.trustedProxies(), settings.loginTimeout()))
                 .addLast("framer", new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
                 .addLast("dispatch", new DispatchHandler(contexts, settings, observer));
     }

@@ -9,40 +9,51 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * First handler of a connection: learns who the client really is (from the socket, or from the
  * PROXY protocol header a load balancer sends first) and admits it against the
  * {@link AdmissionLimits}. Only an admitted connection becomes active for the handlers behind.
+ * On a PROXY listener a peer outside the {@link TrustedProxies} is refused before its header is
+ * read, and a trusted proxy is never counted as a client itself: only the client its header names.
  */
 final class Gate extends ChannelInboundHandlerAdapter {
     private final AdmissionLimits limits;
     private final ConnectionObserver observer;
     private final boolean proxyProtocol;
+    private final TrustedProxies trusted;
     private final Duration headerTimeout;
-    private InetAddress admitted;
+    private AdmissionLimits.Place admitted;
     /** From the PROXY header; null without one (the socket's own addresses apply). */
     private InetSocketAddress client;
     private InetSocketAddress reached;
     private boolean refused;
     private ScheduledFuture<?> headerTimer;
 
-    Gate(AdmissionLimits limits, ConnectionObserver observer, boolean proxyProtocol, Duration headerTimeout) {
+    Gate(AdmissionLimits limits, ConnectionObserver observer, boolean proxyProtocol, TrustedProxies trusted,
+         Duration headerTimeout) {
         this.limits = limits;
         this.observer = observer;
         this.proxyProtocol = proxyProtocol;
+        this.trusted = trusted;
         this.headerTimeout = headerTimeout;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (proxyProtocol) {
+            if (!trusted.trusts(inet(ctx.channel().remoteAddress()))) {
+                // closed before the first read: its header is never decoded, let alone believed
+                refuse(ctx, "untrusted-proxy");
+                return;
+            }
             headerTimer = ctx.executor().schedule(() -> refuse(ctx, "proxy-header-timeout"),
                     headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
-        admit(ctx, inet(ctx.channel().remoteAddress()), inet(ctx.channel().localAddress()));
+        admit(ctx, Optional.of(inet(ctx.channel().remoteAddress()).getAddress()));
     }
 
     @Override
@@ -51,6 +62,9 @@ final class Gate extends ChannelInboundHandlerAdapter {
             try {
                 if (headerTimer != null) {
                     headerTimer.cancel(false);
+                }
+                if (refused || admitted != null) {
+                    return;
                 }
                 if (header.command() == HAProxyCommand.PROXY) {
                     // IP literals only: never a name lookup on the event loop (an AF_UNIX header
@@ -62,7 +76,9 @@ final class Gate extends ChannelInboundHandlerAdapter {
                         reached = new InetSocketAddress(dst, header.destinationPort());
                     }
                 }
-                admit(ctx, client(ctx.channel()), reached(ctx.channel()));
+                // no client named (LOCAL, a health check of the proxy; UNKNOWN; AF_UNIX): the
+                // connection is the proxy's own and counts only overall
+                admit(ctx, client != null ? Optional.of(client.getAddress()) : Optional.empty());
             } finally {
                 header.release();
             }
@@ -90,13 +106,13 @@ final class Gate extends ChannelInboundHandlerAdapter {
         return reached != null ? reached : inet(ch.localAddress());
     }
 
-    private void admit(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress reached) {
-        AdmissionLimits.Refusal refusal = limits.admit(client.getAddress(), System.nanoTime());
-        if (refusal != null) {
-            refuse(ctx, refusal.label());
+    private void admit(ChannelHandlerContext ctx, Optional<InetAddress> client) {
+        AdmissionLimits.Admission a = limits.admit(client, System.nanoTime());
+        if (a instanceof AdmissionLimits.Refused r) {
+            refuse(ctx, r.refusal().label());
             return;
         }
-        admitted = client.getAddress();
+        admitted = (AdmissionLimits.Place) a;
         ctx.fireChannelActive();
     }
 

@@ -8,8 +8,8 @@ public enum Verdict {
     UPGRADE_OFFERED("upgrade-offered"),
     /** Below minimum: official clients disconnect and force the upgrade (cvq-cvr.md §4). */
     BELOW_MINIMUM("below-minimum"),
-    /** The build could not be compared ({@code b.0.0328}) or the answer echoes it. */
-    UNRATED("unrated");
+    /** The policy cannot rate the client: a build it cannot compare ({@code b.0.0328}), a client no rule covers (echo, placeholder or 420). */
+    UNKNOWN("unknown");
 
     private final String label;
 

@@ -88,7 +88,7 @@ public final class VersionPolicy {
             return unknownClient(client);
         }
         if (version.isEmpty()) {
-            return entry.answers.get(Verdict.UNRATED);
+            return entry.answers.get(Verdict.UNKNOWN);
         }
         ClientVersion v = version.get();
         Rule r = entry.rule;
@@ -105,10 +105,10 @@ public final class VersionPolicy {
         switch (unknown.mode()) {
             case PLACEHOLDER:
                 return new Decision.Answer(UnknownClients.PLACEHOLDER_VERSION, UnknownClients.PLACEHOLDER_VERSION,
-                        client.version(), DownloadUrl.fixed(unknown.downloadUrl()), unknown.infoUrl(), Verdict.UNRATED);
+                        client.version(), DownloadUrl.fixed(unknown.downloadUrl()), unknown.infoUrl(), Verdict.UNKNOWN);
             case ECHO:
                 return new Decision.Answer(client.version(), client.version(), client.version(),
-                        DownloadUrl.fixed(unknown.downloadUrl()), unknown.infoUrl(), Verdict.UNRATED);
+                        DownloadUrl.fixed(unknown.downloadUrl()), unknown.infoUrl(), Verdict.UNKNOWN);
             default:
                 return reject420;
         }

@@ -49,6 +49,7 @@ public final class DispatchSession {
     private ErrorCode error;
     private HostPort referredTo;
     private String dropReason;
+    private String offered;
 
     /**
      * @param current the address of this server as the client reached it, named in MSNP7–12 XFR
@@ -115,19 +116,38 @@ public final class DispatchSession {
                 best = n;
             }
         }
-        if (best < 0 && offeredCvr0) {
-            state = State.CVR0_ONLY;
-            fallbackOnly = true;
-            return Step.reply(new Reply.Ver(ver.trId(), List.of(Dialect.CVR0)));
-        }
         if (best < 0) {
-            outcome = Outcome.VER_0;
+            outcome = Outcome.NO_COMMON_DIALECT;
+            offered = offeredText(ver.offered());
+            if (offeredCvr0 && rules.cvr0Fallback()) {
+                state = State.CVR0_ONLY;
+                fallbackOnly = true;
+                return Step.reply(new Reply.Ver(ver.trId(), List.of(Dialect.CVR0)));
+            }
             return close(Step.replyAndClose(new Reply.Ver(ver.trId(), List.of("0"))));
         }
         dialect = Dialect.ofNumber(best);
         state = dialect.isLegacy() ? State.LEGACY : State.CURRENT;
         return Step.reply(new Reply.Ver(ver.trId(), verNames(ver.offered(), offeredCvr0)));
     }
+
+    /** At most {@value #MAX_OFFERED} names, comma-separated, for the log: the client's own text. */
+    private static String offeredText(List<String> names) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < names.size() && i < MAX_OFFERED; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            String n = names.get(i);
+            b.append(n, 0, Math.min(n.length(), 16));
+        }
+        if (names.size() > MAX_OFFERED) {
+            b.append(",…");
+        }
+        return b.toString();
+    }
+
+    private static final int MAX_OFFERED = 12;
 
     private List<String> verNames(List<String> offered, boolean offeredCvr0) {
         switch (rules.verReply()) {
@@ -216,6 +236,9 @@ public final class DispatchSession {
         client = ((ClientInfo.Valid) reading).info();
         Decision decision = context.policy().decide(client);
         if (decision instanceof Decision.Reject r) {
+            if (r.error() == ErrorCode.INVITE_REQUIRED) {
+                verdict = Verdict.UNKNOWN;
+            }
             return reject(r.error(), trId);
         }
         Decision.Answer a = (Decision.Answer) decision;
@@ -296,7 +319,8 @@ public final class DispatchSession {
     }
 
     private Step reject(ErrorCode code, String trId) {
-        outcome = Outcome.REJECTED;
+        // under the CVR0 fallback, anything but CVQ is the client not speaking a dialect we serve
+        outcome = state == State.CVR0_ONLY && code == ErrorCode.NOT_EXPECTED ? Outcome.NO_COMMON_DIALECT : Outcome.REJECTED;
         error = code;
         return close(Step.replyAndClose(new Reply.Error(code, trId)));
     }
@@ -317,26 +341,38 @@ public final class DispatchSession {
     public Summary summary() {
         String d = dialect != null ? dialect.name() : fallbackOnly ? Dialect.CVR0 : "-";
         return new Summary(d, Optional.ofNullable(client), outcome, Optional.ofNullable(verdict),
-                Optional.ofNullable(error), Optional.ofNullable(referredTo), Optional.ofNullable(dropReason));
+                Optional.ofNullable(error), Optional.ofNullable(referredTo), Optional.ofNullable(dropReason),
+                Optional.ofNullable(offered));
     }
 
     /**
      * @param dialect the negotiated dialect, {@code CVR0} for the fallback, {@code -} before VER
+     * @param verdict how the policy rated the client's build, independent of the outcome (a client
+     *                below the minimum may still be referred: third-party clients ignore the minimum)
+     * @param offered the dialects the client offered, when none was in common (the client's text)
      */
     public record Summary(String dialect, Optional<ClientInfo> client, Outcome outcome, Optional<Verdict> verdict,
-                          Optional<ErrorCode> error, Optional<HostPort> referredTo, Optional<String> dropReason) {
+                          Optional<ErrorCode> error, Optional<HostPort> referredTo, Optional<String> dropReason,
+                          Optional<String> offered) {
 
-        /** {@code xfr}, {@code rejected-715}, {@code upgrade-offered}, … (issue wording). */
+        /**
+         * {@code xfr}, {@code rejected-715}, {@code no-common-dialect}, {@code cvr-answered} (the
+         * version was answered and the client went away), {@code incomplete}, … (docs/operations.md).
+         */
         public String outcomeLabel() {
             switch (outcome) {
                 case REJECTED:
                     return "rejected-" + error.map(ErrorCode::text).orElse("?");
                 case NONE:
-                    return verdict.map(v -> v == Verdict.UPGRADE_OFFERED || v == Verdict.BELOW_MINIMUM
-                            ? v.label() : "cvr-answered").orElse("incomplete");
+                    return client.isPresent() ? "cvr-answered" : "incomplete";
                 default:
                     return outcome.label();
             }
+        }
+
+        /** {@code current}, {@code upgrade-offered}, {@code below-minimum}, {@code unknown}, or {@code none}. */
+        public String verdictLabel() {
+            return verdict.map(Verdict::label).orElse("none");
         }
     }
 }

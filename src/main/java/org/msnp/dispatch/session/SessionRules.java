@@ -18,10 +18,12 @@ import org.msnp.dispatch.protocol.ErrorCode;
  * @param md5Msnp8Plus        {@code USR t MD5 I} after an MSNP8+ VER
  * @param outReply            answer OUT before closing (DRAFT, ESC)
  * @param noNotificationServer the error sent at USR when no NS can take the client (600 or 601)
+ * @param cvr0Fallback        answer {@code VER t CVR0} when the client offers CVR0 and no dialect in
+ *                            common (so that it can ask for its upgrade with CVQ); off: {@code VER t 0}
  */
 public record SessionRules(Set<Dialect> dialects, VerReplyStyle verReply, boolean dialectNamesIgnoreCase,
                            List<String> infMsnp2, RemovedCommand infMsnp8Plus, RemovedCommand md5Msnp8Plus,
-                           boolean outReply, ErrorCode noNotificationServer) {
+                           boolean outReply, ErrorCode noNotificationServer, boolean cvr0Fallback) {
 
     public SessionRules {
         dialects = dialects.isEmpty() ? EnumSet.noneOf(Dialect.class) : EnumSet.copyOf(dialects);
@@ -34,11 +36,16 @@ public record SessionRules(Set<Dialect> dialects, VerReplyStyle verReply, boolea
 
     public static SessionRules defaults() {
         return new SessionRules(EnumSet.allOf(Dialect.class), VerReplyStyle.ECHO_CVR0, false, List.of("MD5"),
-                RemovedCommand.CLOSE, RemovedCommand.CLOSE, true, ErrorCode.SERVER_BUSY);
+                RemovedCommand.CLOSE, RemovedCommand.CLOSE, true, ErrorCode.SERVER_BUSY, true);
     }
 
     public SessionRules withDialects(Set<Dialect> d) {
         return new SessionRules(d, verReply, dialectNamesIgnoreCase, infMsnp2, infMsnp8Plus, md5Msnp8Plus, outReply,
-                noNotificationServer);
+                noNotificationServer, cvr0Fallback);
+    }
+
+    public SessionRules withCvr0Fallback(boolean on) {
+        return new SessionRules(dialects, verReply, dialectNamesIgnoreCase, infMsnp2, infMsnp8Plus, md5Msnp8Plus, outReply,
+                noNotificationServer, on);
     }
 }

@@ -2,6 +2,7 @@ package org.msnp.dispatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +68,7 @@ class LimitsTest {
         start("  idle-timeout: 300ms\n");
         try (Wire w = new Wire(app.tcpAddress())) {
             w.send("VER 1 MSNP8 CVR0\r\n");
-            assertThat(w.readToClose(5000)).containsExactly("VER 1 MSNP8 CVR0");
+            assertThat(w.readUntilServerCloses(5000)).containsExactly("VER 1 MSNP8 CVR0");
         }
         normalClientSucceeds();
         awaitEnd("idle-timeout");
@@ -167,6 +168,38 @@ class LimitsTest {
             Thread.sleep(20);
         }
         normalClientSucceeds();
+    }
+
+    @Test
+    void anIpv6ClientOverTheIpv6LoopbackIsLimitedAndGetsItsPlaceBack() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, v6)) {
+            assertThat(probe.getInetAddress()).isEqualTo(v6);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("this test needs the IPv6 loopback ::1 (see `ip -6 addr show lo`)", e);
+        }
+        app = Application.start(org.msnp.dispatch.config.ConfigLoader.parse("""
+                listen: "[::1]:0"
+                admin: {enabled: false}
+                public-address: 10.0.0.1:1863
+                notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
+                limits: {max-connections-per-ip: 1}
+                """, "test.yaml"), recorder);
+        assertThat(app.tcpAddress().getAddress()).isEqualTo(v6);
+        try (Wire held = new Wire(app.tcpAddress(), "::1")) {
+            held.send("VER 1 MSNP8 CVR0\r\n");
+            assertThat(held.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
+            try (Wire second = new Wire(app.tcpAddress(), "::1")) {
+                second.send("VER 1 MSNP8 CVR0\r\n");
+                assertThat(second.readToClose(3000)).isEmpty();
+            }
+            assertThat(recorder.refused).containsExactly("max-connections-per-ip");
+        }
+        // the place of the closed connection is given back to the client's /64
+        for (int i = 0; i < 100 && app.tcp().limits().open() > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(Wire.msnp8Login(app.tcpAddress(), "::1")).isEqualTo(NORMAL);
     }
 
     void awaitEnd(String end) throws InterruptedException {

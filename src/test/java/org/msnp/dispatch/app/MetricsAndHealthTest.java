@@ -22,7 +22,10 @@ class MetricsAndHealthTest {
         Application app = Application.start(TestServers.config("""
                 public-address: 10.0.0.1:1863
                 notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-                version-policy: {unknown-clients: reject-420}
+                version-policy:
+                  unknown-clients: reject-420
+                  rules:
+                    - {library: MSNMSGR, recommended: 7.0.0813, minimum: 6.2.0205, download-url: "http://example.invalid/dl", info-url: "http://example.invalid/info"}
                 """), r -> { });
         try {
             for (int i = 0; i < 3; i++) {
@@ -39,17 +42,25 @@ class MetricsAndHealthTest {
                 w.send("VER 1 MSNP9 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 YCOMM 0.1.0023 MSMSGS a@example.com\r\n");
                 assertThat(w.readToClose(3000)).containsExactly("VER 1 MSNP9 CVR0", "420 2");
             }
+            // below the minimum, and logs in regardless (as third-party clients do): still visible
+            try (Wire w = new Wire(app.tcpAddress())) {
+                w.send("VER 1 MSNP9 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS a@example.com\r\n"
+                        + "USR 3 TWN I a@example.com\r\n");
+                assertThat(w.readToClose(3000)).hasSize(3).last().asString().startsWith("XFR 3 NS");
+            }
             String m = "";
             for (int i = 0; i < 50 && !m.contains("outcome=\"rejected-420\""); i++) {
                 Thread.sleep(20);
                 m = get(app, "/metrics").body();
             }
-            assertThat(m).contains("msnp_handshakes_total{dialect=\"MSNP9\",outcome=\"xfr\",transport=\"tcp\"} 3.0");
-            assertThat(m).contains("msnp_handshakes_total{dialect=\"-\",outcome=\"ver-0\",transport=\"tcp\"} 1.0");
-            assertThat(m).contains("msnp_handshakes_total{dialect=\"MSNP9\",outcome=\"rejected-420\",transport=\"tcp\"} 1.0");
+            assertThat(m).contains("msnp_handshakes_total{dialect=\"MSNP9\",outcome=\"xfr\",transport=\"tcp\",verdict=\"none\"} 3.0");
+            assertThat(m).contains("msnp_handshakes_total{dialect=\"MSNP9\",outcome=\"xfr\",transport=\"tcp\",verdict=\"below-minimum\"} 1.0");
+            assertThat(m).contains("msnp_handshakes_total{dialect=\"-\",outcome=\"no-common-dialect\",transport=\"tcp\",verdict=\"none\"} 1.0");
+            assertThat(m).contains("msnp_handshakes_total{dialect=\"MSNP9\",outcome=\"rejected-420\",transport=\"tcp\",verdict=\"unknown\"} 1.0");
             assertThat(m).contains("msnp_errors_sent_total{code=\"420\"} 1.0");
-            assertThat(m).contains("msnp_referrals_total{target=\"10.0.0.5:1863\"} 3.0");
-            assertThat(m).contains("msnp_handshake_duration_seconds_count{transport=\"tcp\"} 5");
+            assertThat(m).contains("msnp_referrals_total{target=\"10.0.0.5:1863\"} 4.0");
+            assertThat(m).contains("msnp_handshake_duration_seconds_count{transport=\"tcp\"} 6");
+            assertThat(m).contains("msnp_connection_duration_seconds_count{transport=\"tcp\"} 6");
             assertThat(m).contains("msnp_connections_open{transport=\"tcp\"} 0.0");
             assertThat(m).contains("msnp_ns_healthy{target=\"10.0.0.5:1863\"} 1.0");
             assertThat(m).contains("jvm_memory_used_bytes");

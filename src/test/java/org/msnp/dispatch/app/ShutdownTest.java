@@ -48,6 +48,6 @@ class ShutdownTest {
             stopper.join(10_000);
             assertThat(stopper.isAlive()).isFalse();
         }
-        assertThat(recorder.ends()).containsExactlyInAnyOrder("server-closed", "shutdown");
+        assertThat(recorder.ends()).containsExactlyInAnyOrder("client-closed", "shutdown");
     }
 }

@@ -151,7 +151,7 @@ class LoadGeneratorTest {
     void aServerThatNeverClosesAfterTheReferralTimesOut() throws Exception {
         List<Handshake.Exchange> ex = Mix.MSNP8.exchanges();
         try (LoadGenerator one = new LoadGenerator(List.of(), List.of(Mix.MSNP8), 1, Duration.ofMillis(300));
-             TinyServer open = new TinyServer((n, line) -> n < ex.size() ? Handshake.text(ex.get(n).reply()).trim() : null)) {
+             TinyServer open = new TinyServer((n, line) -> n < ex.size() ? Handshake.text(ex.get(n).reply()).trim() : null, true)) {
             Result r = one.closedLoop("open", new LoadGenerator.Target(open.address(), true), 4, 8, LONG);
 
             assertThat(r.completed()).isZero();

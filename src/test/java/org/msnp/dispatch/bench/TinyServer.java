@@ -25,7 +25,13 @@ final class TinyServer implements AutoCloseable {
     private final Channel listener;
 
     TinyServer(BiFunction<Integer, String, String> answer) throws InterruptedException {
+        this(answer, false);
+    }
+
+    /** @param deaf keep a connection open even after the client has closed its side */
+    TinyServer(BiFunction<Integer, String, String> answer, boolean deaf) throws InterruptedException {
         listener = new ServerBootstrap().group(group).channel(Transport.best().serverChannel())
+                .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, deaf)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

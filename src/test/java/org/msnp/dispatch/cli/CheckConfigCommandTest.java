@@ -36,7 +36,22 @@ class CheckConfigCommandTest {
         assertThat(c.out().lines()).hasSize(1);
         assertThat(c.out()).startsWith(f + ": ok")
                 .contains("listen 127.0.0.1:1863", "dialects MSNP8..MSNP21", "NS 10.0.0.5:1863,10.0.0.6:1863*2",
-                        "1 version rule(s)", "unknown clients: reject-420");
+                        "1 version rule(s)", "unknown clients: reject-420", "HTTP gateway off",
+                        "admin (metrics, health) on 127.0.0.1:9863");
+    }
+
+    @Test
+    void theSummaryNamesAnEnabledGatewayAndTheAdminListener() throws Exception {
+        Path f = Files.writeString(dir.resolve("gw.yaml"), """
+                gateway: {enabled: true, listen: 127.0.0.1:8081}
+                admin: {listen: 127.0.0.1:9999}
+                """);
+        Console c = Console.run("check-config", f.toString());
+        assertThat(c.exitCode()).isZero();
+        assertThat(c.out()).contains("HTTP gateway on 127.0.0.1:8081", "admin (metrics, health) on 127.0.0.1:9999");
+
+        Files.writeString(f, "admin: {enabled: false}\n");
+        assertThat(Console.run("check-config", f.toString()).out()).contains("admin listener off");
     }
 
     @Test

@@ -431,4 +431,93 @@ class ConfigLoaderTest {
                 List.of("0x0804 winnt 6.1.1 i386 MSNMSGR 15.4.3508.1109".split(" ")))).info();
         assertThat(policy.decide(tooNew)).isInstanceOf(Decision.Reject.class);
     }
+
+    /** Who may send a PROXY header; how IPv6 clients are counted. */
+    @Nested
+    class ProxyAddresses {
+        @Test
+        void trustedProxiesDefaultToThisMachine() {
+            DispatchConfig c = DispatchConfig.defaults();
+            assertThat(c.proxyProtocolTrusted()).extracting(AddressRange::toString).containsExactly("127.0.0.0/8", "::1/128");
+            assertThat(c.limits().ipv6PrefixLength()).isEqualTo(64);
+        }
+
+        @Test
+        void trustedProxiesAreAddressesOrRangesOfEitherFamily() throws Exception {
+            DispatchConfig c = ConfigLoader.parse("""
+                    proxy-protocol: true
+                    proxy-protocol-trusted:
+                      - 10.0.0.7
+                      - 192.168.0.0/16
+                      - "2001:db8::/32"
+                      - "fd00::5"
+                    limits:
+                      ipv6-prefix-length: 56
+                    """, SOURCE);
+            assertThat(c.proxyProtocolTrusted()).extracting(AddressRange::toString)
+                    .containsExactly("10.0.0.7/32", "192.168.0.0/16", "2001:db8::/32", "fd00::5/128");
+            assertThat(c.limits().ipv6PrefixLength()).isEqualTo(56);
+        }
+
+        @Test
+        void aBadRangeIsNamedWithItsLineAndIndex() {
+            String head = "proxy-protocol: true\nproxy-protocol-trusted:\n  - 10.0.0.0/8\n";
+            Matcher m = form(head + "  - 10.0.0.0/33\n");
+            assertThat(m.group(2)).isEqualTo("proxy-protocol-trusted[1]");
+            assertThat(line(m)).isEqualTo(4);
+            assertThat(m.group(3)).contains("prefix length after / must be 0..32");
+            m = form(head + "  - \"2001:db8::/129\"\n");
+            assertThat(line(m)).isEqualTo(4);
+            assertThat(m.group(3)).contains("0..128");
+            m = form(head + "  - proxy.example.net\n");
+            assertThat(m.group(2)).isEqualTo("proxy-protocol-trusted[1]");
+            assertThat(m.group(3)).contains("is not an IP address or CIDR range");
+            for (String bad : List.of("10.0.0.0/", "10.0.0.0/x", "10.0.0/8", "/8", "10.0.0.0/8/8", "::1/-1")) {
+                assertThat(line(form(head + "  - \"" + bad + "\"\n"))).as(bad).isEqualTo(4);
+            }
+        }
+
+        @Test
+        void anEmptyTrustListWithProxyProtocolOnIsRefused() {
+            Matcher m = form("listen: 0.0.0.0:1863\nproxy-protocol: true\nproxy-protocol-trusted: []\n");
+            assertThat(m.group(2)).isEqualTo("proxy-protocol-trusted");
+            assertThat(line(m)).isEqualTo(3);
+            assertThat(m.group(3)).contains("at least one address");
+        }
+
+        @Test
+        void theIpv6PrefixLengthIsBounded() {
+            for (int bad : new int[] {0, 31, 129}) {
+                Matcher m = form("limits:\n  max-connections: 10\n  ipv6-prefix-length: " + bad + "\n");
+                assertThat(m.group(2)).isEqualTo("limits.ipv6-prefix-length");
+                assertThat(line(m)).isEqualTo(3);
+                assertThat(m.group(3)).contains("ipv6-prefix-length must be 32..128");
+            }
+        }
+    }
+
+    /** Where GW-IP comes from. */
+    @Nested
+    class GatewayHost {
+        @Test
+        void aGatewayBeyondLoopbackNeedsItsPublicHost() throws Exception {
+            Matcher m = form("gateway:\n  enabled: true\n  listen: 0.0.0.0:8080\n");
+            assertThat(m.group(2)).isEqualTo("gateway.listen");
+            assertThat(line(m)).isEqualTo(3);
+            assertThat(m.group(3)).contains("gateway.public-host is required");
+            m = form("admin: {enabled: false}\ngateway:\n  enabled: true\n");
+            assertThat(m.group(2)).isEqualTo("gateway.enabled");
+            assertThat(line(m)).isEqualTo(3);
+            assertThat(form("gateway:\n  enabled: true\n  listen: \"[::]:80\"\n").group(3)).contains("public-host is required");
+            assertThat(form("gateway:\n  enabled: true\n  listen: gw.example.net:80\n").group(3)).contains("public-host is required");
+            // fine: on loopback, with a public host, or switched off
+            for (String ok : List.of("127.0.0.1:8080", "127.0.0.2:80", "\"[::1]:8080\"", "localhost:8080")) {
+                assertThat(ConfigLoader.parse("gateway:\n  enabled: true\n  listen: " + ok + "\n", SOURCE).gateway().enabled())
+                        .as(ok).isTrue();
+            }
+            assertThat(ConfigLoader.parse("gateway:\n  enabled: true\n  public-host: gw.example.net\n", SOURCE)
+                    .gateway().publicHostName()).contains("gw.example.net");
+            assertThat(ConfigLoader.parse("gateway:\n  listen: 0.0.0.0:8080\n", SOURCE).gateway().enabled()).isFalse();
+        }
+    }
 }

@@ -40,7 +40,7 @@ class DocsTest {
             }
             if (type.isRecord() && type.getPackageName().equals(DispatchConfig.class.getPackageName())
                     && type != GatewayConfig.class && type.getRecordComponents().length > 1
-                    && !type.getSimpleName().matches("BindAddress|DialectSet|LocaleId|Url")) {
+                    && !type.getSimpleName().matches("BindAddress|DialectSet|LocaleId|Url|AddressRange")) {
                 out.addAll(keys(type, ""));
             }
         }

@@ -209,13 +209,59 @@ class GatewayTest {
     }
 
     @Test
-    void gwIpIsTheConfiguredPublicHostOrTheHostTheClientUsed() throws Exception {
+    void gwIpIsTheConfiguredPublicHostOrTheLoopbackListenersOwnAddress() throws Exception {
         GatewayClient configured = start("  public-host: gw.example.net\n", "");
         assertThat(configured.open(VER).messenger()).containsEntry("GW-IP", "gw.example.net");
 
         GatewayClient plain = start();
         InetSocketAddress a = apps.get(1).gatewayAddress().orElseThrow();
         assertThat(plain.open(VER).messenger()).containsEntry("GW-IP", a.getHostString() + ":" + a.getPort());
+    }
+
+    @Test
+    void gwIpNeverRepeatsTheHostHeader() throws Exception {
+        start();
+        InetSocketAddress gw = apps.get(0).gatewayAddress().orElseThrow();
+        for (String host : List.of("evil.example.net", "evil.example.net:80", "[2001:db8::66]:80", "10.6.6.6")) {
+            String response;
+            try (Socket s = new Socket(gw.getAddress(), gw.getPort())) {
+                s.getOutputStream().write(("POST /gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com HTTP/1.0\r\n"
+                        + "Host: " + host + "\r\nContent-Length: 18\r\n\r\n" + VER).getBytes(StandardCharsets.US_ASCII));
+                s.setSoTimeout(5000);
+                response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertThat(response).as(host).startsWith("HTTP/1.0 200 OK\r\n")
+                    .contains("; GW-IP=127.0.0.1:" + gw.getPort() + "\r\n")
+                    .doesNotContain(host.replaceFirst(":80$", ""));
+        }
+    }
+
+    @Test
+    void badRequestBodiesSayWhatWasWrongInFixedWords() throws Exception {
+        GatewayClient gw = start("  accept-ips: [messenger.hotmail.com]\n", "");
+        // percent-encoded in the URL, decoded by the server: a header break, markup, a terminal escape
+        List<String> hostile = List.of("%0D%0AX-Injected:%20yes%0D%0A%0D%0A", "%3Cscript%3Ealert(1)%3C/script%3E",
+                "%1B%5B31mRED%1B%5B0m", "%00%FF%C3%A9");
+        byte[] none = new byte[0];
+        for (String h : hostile) {
+            List<GatewayClient.Response> answers = List.of(
+                    gw.post("Action=open&Server=" + h + "&IP=messenger.hotmail.com", none),
+                    gw.post("Action=" + h + "&SessionID=1.x", none),
+                    gw.post("Action=open&Server=NS&IP=" + h, none),
+                    gw.post("SessionID=" + h, none),
+                    gw.post("Action=poll&SessionID=" + h, none));
+            for (GatewayClient.Response r : answers) {
+                assertThat(r.status()).as(h).isEqualTo(400);
+                assertThat(r.contentType()).isEqualTo("text/plain");
+                assertThat(r.body()).as(h).matches("[A-Za-z=. ]+\r\n")
+                        .doesNotContain("Injected", "script", "RED");
+            }
+            assertThat(answers.get(0).body()).isEqualTo("this gateway serves Server=NS only\r\n");
+            assertThat(answers.get(1).body()).isEqualTo("the Action parameter is not open or poll\r\n");
+            assertThat(answers.get(2).body()).isEqualTo("the IP parameter names a server this gateway does not serve\r\n");
+            assertThat(answers.get(3).body()).isEqualTo("unknown or expired SessionID\r\n");
+        }
+        assertThat(opened).isEmpty();
     }
 
     @Test

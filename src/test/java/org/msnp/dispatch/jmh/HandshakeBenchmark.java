@@ -117,6 +117,6 @@ public class HandshakeBenchmark {
     @Benchmark
     public String withLogLine() {
         DispatchSession s = run();
-        return new ConnectionRecord(PEER, "tcp", s.summary(), Duration.ofNanos(1_234_567), "server-closed").logLine();
+        return new ConnectionRecord(PEER, "tcp", s.summary(), 345_678, Duration.ofNanos(1_234_567), "client-closed").logLine();
     }
 }

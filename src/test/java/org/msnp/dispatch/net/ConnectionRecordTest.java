@@ -49,39 +49,39 @@ class ConnectionRecordTest {
                 "CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com",
                 "USR 3 TWN I example@hotmail.com");
         ConnectionRecord r = new ConnectionRecord(new InetSocketAddress("192.0.2.7", 54066), "tcp", s,
-                Duration.ofMillis(12), "server-closed");
+                1_400_000, Duration.ofMillis(12), "client-closed");
         assertThat(r.logLine()).isEqualTo("peer=192.0.2.7:54066 transport=tcp dialect=MSNP8 client=MSNMSGR/6.0.0602 "
-                + "os=winnt/5.1/i386 locale=0x0409 outcome=xfr ns=10.0.0.5:1863 end=server-closed duration=12ms");
+                + "os=winnt/5.1/i386 locale=0x0409 verdict=below-minimum outcome=xfr ns=10.0.0.5:1863 end=client-closed replied=1ms duration=12ms");
     }
 
     @Test
     void aConnectionThatNeverSaidWhoItIs() {
         ConnectionRecord r = new ConnectionRecord(new InetSocketAddress("198.51.100.9", 40000), "http",
-                after("VER 1 MSNP8 CVR0"), Duration.ofSeconds(60), "idle-timeout");
+                after("VER 1 MSNP8 CVR0"), 300_000, Duration.ofSeconds(60), "idle-timeout");
         assertThat(r.logLine()).isEqualTo("peer=198.51.100.9:40000 transport=http dialect=MSNP8 client=- locale=- "
-                + "outcome=incomplete end=idle-timeout duration=60000ms");
+                + "verdict=none outcome=incomplete end=idle-timeout replied=0ms duration=60000ms");
     }
 
     @Test
     void anIpv6PeerIsBracketed() {
         ConnectionRecord r = new ConnectionRecord(new InetSocketAddress("2001:db8::7", 1863), "tcp",
-                after("VER 1 MSNP8 CVR0"), Duration.ofSeconds(1), "client-closed");
+                after("VER 1 MSNP8 CVR0"), -1, Duration.ofSeconds(1), "client-closed");
         assertThat(r.logLine()).containsPattern("^peer=\\[2001:db8(::|:0:0:0:0:0:)7]:1863 ");
     }
 
     @Test
     void aDropCarriesItsReason() {
         ConnectionRecord r = new ConnectionRecord(new InetSocketAddress("192.0.2.7", 1), "tcp",
-                after("VER 1 MSNP7 CVR0", "SYN 2 0"), Duration.ZERO, "server-closed");
+                after("VER 1 MSNP7 CVR0", "SYN 2 0"), -1, Duration.ZERO, "server-closed");
         assertThat(r.logLine()).contains(" dialect=MSNP7 ").contains(" outcome=dropped reason=unknown-command ")
-                .endsWith(" duration=0ms");
+                .endsWith(" replied=- duration=0ms");
     }
 
     @Test
     void aRejectionAndTheCvr0Fallback() {
         ConnectionRecord r710 = new ConnectionRecord(new InetSocketAddress("192.0.2.7", 1), "tcp",
                 after("VER 1 MSNP8 CVR0", "CVR 2 0x1111 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS a@example.com"),
-                Duration.ofMillis(3), "server-closed");
+                -1, Duration.ofMillis(3), "server-closed");
         assertThat(r710.logLine()).contains(" outcome=rejected-710 ").contains(" client=- ");
 
         DispatchContext cvr0Only = new DispatchContext(CONTEXT.rules().withDialects(EnumSet.range(Dialect.MSNP2, Dialect.MSNP7)),
@@ -90,7 +90,7 @@ class ConnectionRecordTest {
         s.handle(Command.parse("VER 1 MSNP8 CVR0"));
         s.handle(Command.parse("CVQ 2 0x0804 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com"));
         ConnectionRecord cvq = new ConnectionRecord(new InetSocketAddress("192.0.2.7", 1), "tcp", s.summary(),
-                Duration.ofMillis(3), "server-closed");
+                -1, Duration.ofMillis(3), "server-closed");
         assertThat(cvq.logLine()).contains(" dialect=CVR0 ").contains(" client=MSNMSGR/6.0.0602 ")
                 .contains(" locale=0x0804 ").contains(" outcome=cvq-answered ");
     }
@@ -99,7 +99,7 @@ class ConnectionRecordTest {
     void thePipelineReportsEachConnectionOnce() {
         List<ConnectionRecord> records = new ArrayList<>();
         ListenerSettings settings = new ListenerSettings("127.0.0.1", 0, false, java.util.Optional.of(HostPort.parse("10.0.0.1:1863")),
-                Duration.ofSeconds(15), Duration.ofSeconds(60), 4096, Duration.ofSeconds(2),
+                Duration.ofSeconds(15), Duration.ofSeconds(60), 4096, Duration.ofSeconds(5), Duration.ofSeconds(2),
                 new AdmissionLimits.Thresholds(1000, 1000, 0));
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
@@ -111,7 +111,8 @@ class ConnectionRecordTest {
         in.writeCharSequence("VER 1 MSNP15 CVR0\r\nCVR 2 0x0804 winnt 6.1.1 i386 MSNMSGR 7.0.0813 MSNMSGR a@example.com\r\n"
                 + "USR 3 SSO I a@example.com\r\n", StandardCharsets.ISO_8859_1);
         ch.writeInbound(in);
-        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.isOpen()).as("after the XFR the server waits for the client to close").isTrue();
+        ch.close();
         for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
             ((ByteBuf) o).release();
         }
@@ -119,9 +120,10 @@ class ConnectionRecordTest {
         assertThat(records).hasSize(1);
         ConnectionRecord r = records.get(0);
         assertThat(r.transport()).isEqualTo("tcp");
-        assertThat(r.end()).isEqualTo("server-closed");
+        assertThat(r.end()).isEqualTo("client-closed");
         assertThat(r.duration().isNegative()).isFalse();
+        assertThat(r.replied()).isPresent();
         assertThat(r.logLine()).startsWith("peer=").contains(" transport=tcp dialect=MSNP15 client=MSNMSGR/7.0.0813 "
-                + "os=winnt/6.1.1/i386 locale=0x0804 outcome=xfr ns=10.0.0.5:1863 end=server-closed duration=");
+                + "os=winnt/6.1.1/i386 locale=0x0804 verdict=current outcome=xfr ns=10.0.0.5:1863 end=client-closed replied=");
     }
 }

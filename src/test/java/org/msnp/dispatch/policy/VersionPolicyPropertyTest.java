@@ -130,7 +130,7 @@ class VersionPolicyPropertyTest {
                     continue;
                 }
             }
-            Verdict verdict = v.isEmpty() ? Verdict.UNRATED
+            Verdict verdict = v.isEmpty() ? Verdict.UNKNOWN
                     : v.get().isBelow(r.minimum()) ? Verdict.BELOW_MINIMUM
                     : v.get().isBelow(r.recommended()) ? Verdict.UPGRADE_OFFERED
                     : Verdict.CURRENT;
@@ -144,9 +144,9 @@ class VersionPolicyPropertyTest {
         return switch (u.mode()) {
             case REJECT_420 -> new Decision.Reject(org.msnp.dispatch.protocol.ErrorCode.INVITE_REQUIRED);
             case PLACEHOLDER -> new Decision.Answer("1.0.0000", "1.0.0000", c.version(),
-                    DownloadUrl.fixed(u.downloadUrl()), u.infoUrl(), Verdict.UNRATED);
+                    DownloadUrl.fixed(u.downloadUrl()), u.infoUrl(), Verdict.UNKNOWN);
             case ECHO -> new Decision.Answer(c.version(), c.version(), c.version(), DownloadUrl.fixed(u.downloadUrl()),
-                    u.infoUrl(), Verdict.UNRATED);
+                    u.infoUrl(), Verdict.UNKNOWN);
         };
     }
 

@@ -217,7 +217,7 @@ class VersionPolicyTest {
                     rule("MSG80BETA", null, null, "8.0.0328", "8.0.0290", "unranged"));
             Decision.Answer a = answer(p, client("MSG80BETA", "b.0.0328"));
             assertThat(a.infoUrl()).isEqualTo("unranged");
-            assertThat(a.verdict()).isEqualTo(Verdict.UNRATED);
+            assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
             assertThat(a.recommended()).isEqualTo("8.0.0328");
             assertThat(a.minimum()).isEqualTo("8.0.0290");
         }
@@ -268,7 +268,7 @@ class VersionPolicyTest {
             assertThat(Verdict.CURRENT.label()).isEqualTo("current");
             assertThat(Verdict.UPGRADE_OFFERED.label()).isEqualTo("upgrade-offered");
             assertThat(Verdict.BELOW_MINIMUM.label()).isEqualTo("below-minimum");
-            assertThat(Verdict.UNRATED.label()).isEqualTo("unrated");
+            assertThat(Verdict.UNKNOWN.label()).isEqualTo("unknown");
         }
     }
 
@@ -294,7 +294,7 @@ class VersionPolicyTest {
             Decision.Answer a = answer(with(UnknownClients.Mode.PLACEHOLDER), client("MYCLIENT", "1.2.0003"));
             assertThat(List.of(a.recommended(), a.recommended2(), a.minimum(), a.downloadUrl().resolve(0x0409), a.infoUrl()))
                     .containsExactly("1.0.0000", "1.0.0000", "1.2.0003", "http://example.invalid/dl", "http://example.invalid/info");
-            assertThat(a.verdict()).isEqualTo(Verdict.UNRATED);
+            assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
         }
 
         @Test
@@ -311,7 +311,7 @@ class VersionPolicyTest {
             Decision.Answer a = answer(with(UnknownClients.Mode.ECHO), client("msnpjs", "1.0.0"));
             assertThat(List.of(a.recommended(), a.recommended2(), a.minimum(), a.downloadUrl().resolve(0x0412), a.infoUrl()))
                     .containsExactly("1.0.0", "1.0.0", "1.0.0", "http://example.invalid/dl", "http://example.invalid/info");
-            assertThat(a.verdict()).isEqualTo(Verdict.UNRATED);
+            assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
         }
 
         @Test

@@ -42,7 +42,7 @@ class DispatchSessionPropertyTest {
                         Arbitraries.of(EnumSet.range(Dialect.MSNP2, Dialect.MSNP21), EnumSet.range(Dialect.MSNP8, Dialect.MSNP21),
                                         EnumSet.range(Dialect.MSNP2, Dialect.MSNP7), EnumSet.noneOf(Dialect.class))
                                 .map(d -> new SessionRules(d, style, out, List.of("MD5"), removed, removed, out,
-                                        ErrorCode.SERVER_BUSY)))));
+                                        ErrorCode.SERVER_BUSY, out)))));
         Arbitrary<UnknownClients.Mode> unknown = Arbitraries.of(UnknownClients.Mode.class);
         Arbitrary<NotificationServers> ns = Arbitraries.of(NotificationServers.fixed(Conversation.NS), NotificationServers.none());
         return rules.flatMap(r -> unknown.flatMap(u -> ns.map(n -> Conversation.context(r, u, n,

@@ -69,6 +69,7 @@ class DispatchSessionSummaryTest {
         assertThat(c.c("CVR 2 0x0409 winnt 5.1 i386 MYCLIENT 1.2.0003 MYCLIENT me@example.com")).containsExactly("420 2");
         assertThat(c.closed()).isTrue();
         assertThat(c.outcome()).isEqualTo("rejected-420");
+        assertThat(c.summary().verdictLabel()).as("an unknown client").isEqualTo("unknown");
         assertThat(c.summary().client()).map(ci -> ci.library()).contains("MYCLIENT");
     }
 
@@ -128,7 +129,7 @@ class DispatchSessionSummaryTest {
         assertThat(c.c("CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.2.0205 MSMSGS example@hotmail.com"))
                 .containsExactly("CVR 2 7.0.0813 7.0.0813 6.2.0205 http://example.invalid/dl http://messenger.msn.com");
         assertThat(c.closed()).isFalse();
-        assertThat(c.outcome()).isEqualTo("upgrade-offered");
+        assertThat(c.outcome()).as("the verdict is not the outcome").isEqualTo("cvr-answered");
         assertThat(c.summary().verdict()).contains(Verdict.UPGRADE_OFFERED);
     }
 
@@ -138,7 +139,12 @@ class DispatchSessionSummaryTest {
         c.c("VER 1 MSNP12 CVR0");
         c.c("CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com");
         assertThat(c.closed()).isFalse();
-        assertThat(c.outcome()).isEqualTo("below-minimum");
+        assertThat(c.outcome()).isEqualTo("cvr-answered");
+        assertThat(c.summary().verdictLabel()).isEqualTo("below-minimum");
+        // third-party clients ignore the minimum and log in: the verdict stays beside the outcome
+        c.c("USR 3 TWN I example@hotmail.com");
+        assertThat(c.outcome()).isEqualTo("xfr");
+        assertThat(c.summary().verdictLabel()).isEqualTo("below-minimum");
     }
 
     @Test
@@ -154,7 +160,7 @@ class DispatchSessionSummaryTest {
         assertThat(echo.c("CVR 2 0x0412 Linux 6.18.44-fc-v782 amd64 msnpjs 1.0.0 msnpjs someone@example.com"))
                 .containsExactly("CVR 2 1.0.0 1.0.0 1.0.0 http://example.invalid/unknown-dl http://example.invalid/unknown-info");
         assertThat(echo.outcome()).isEqualTo("cvr-answered");
-        assertThat(echo.summary().verdict()).contains(Verdict.UNRATED);
+        assertThat(echo.summary().verdict()).contains(Verdict.UNKNOWN);
     }
 
     @Test
@@ -163,8 +169,42 @@ class DispatchSessionSummaryTest {
         Conversation c = new Conversation();
         assertThat(c.c("VER 1 DISREGARDANCE FOR A REAL PROTOCOL")).containsExactly("VER 1 0");
         assertThat(c.closed()).isTrue();
-        assertThat(c.outcome()).isEqualTo("ver-0");
+        assertThat(c.outcome()).isEqualTo("no-common-dialect");
         assertThat(c.summary().dialect()).isEqualTo("-");
+        assertThat(c.summary().offered()).contains("DISREGARDANCE,FOR,A,REAL,PROTOCOL");
+    }
+
+    @Test
+    void theCvr0FallbackAnsweredWithCvrIsNoCommonDialect() {
+        // clients.md point 9: a third-party client offered CVR0, gets it, and sends CVR
+        Conversation c = new Conversation(Conversation.context(
+                SessionRules.defaults().withDialects(EnumSet.range(Dialect.MSNP13, Dialect.MSNP18)),
+                UnknownClients.Mode.ECHO, NotificationServers.fixed(Conversation.NS), ForeignHandles.NONE));
+        assertThat(c.c("VER 1 MSNP9 MSNP8 CVR0")).containsExactly("VER 1 CVR0");
+        assertThat(c.c("CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com")).containsExactly("715 2");
+        assertThat(c.closed()).isTrue();
+        assertThat(c.outcome()).isEqualTo("no-common-dialect");
+        assertThat(c.summary().error()).contains(org.msnp.dispatch.protocol.ErrorCode.NOT_EXPECTED);
+        assertThat(c.summary().offered()).contains("MSNP9,MSNP8,CVR0");
+        assertThat(c.summary().dialect()).isEqualTo("CVR0");
+    }
+
+    @Test
+    void withoutTheCvr0FallbackNoCommonDialectIsVer0AtOnce() {
+        Conversation c = new Conversation(Conversation.context(
+                SessionRules.defaults().withDialects(EnumSet.range(Dialect.MSNP13, Dialect.MSNP18)).withCvr0Fallback(false),
+                UnknownClients.Mode.ECHO, NotificationServers.fixed(Conversation.NS), ForeignHandles.NONE));
+        assertThat(c.c("VER 1 MSNP9 MSNP8 CVR0")).containsExactly("VER 1 0");
+        assertThat(c.closed()).isTrue();
+        assertThat(c.outcome()).isEqualTo("no-common-dialect");
+        assertThat(c.summary().offered()).contains("MSNP9,MSNP8,CVR0");
+    }
+
+    @Test
+    void aCommonDialectRecordsNoOfferedList() {
+        Conversation c = new Conversation();
+        c.c("VER 1 MSNP8 CVR0");
+        assertThat(c.summary().offered()).isEmpty();
     }
 
     @Test
@@ -231,7 +271,7 @@ class DispatchSessionSummaryTest {
     void outWithoutTheReply() {
         // P002
         SessionRules quiet = new SessionRules(EnumSet.allOf(Dialect.class), VerReplyStyle.ECHO_CVR0, false, List.of("MD5"),
-                RemovedCommand.CLOSE, RemovedCommand.CLOSE, false, ErrorCode.SERVER_BUSY);
+                RemovedCommand.CLOSE, RemovedCommand.CLOSE, false, ErrorCode.SERVER_BUSY, true);
         Conversation c = new Conversation(Conversation.context(quiet, UnknownClients.Mode.ECHO,
                 NotificationServers.fixed(Conversation.NS), ForeignHandles.NONE));
         c.c("VER 1 MSNP8 CVR0");
@@ -263,7 +303,7 @@ class DispatchSessionSummaryTest {
     void a502KeepsTheConversationGoing() {
         // P001
         SessionRules esc = new SessionRules(EnumSet.allOf(Dialect.class), VerReplyStyle.ECHO_CVR0, false, List.of("MD5"),
-                RemovedCommand.ERROR_502, RemovedCommand.ERROR_502, true, ErrorCode.SERVER_BUSY);
+                RemovedCommand.ERROR_502, RemovedCommand.ERROR_502, true, ErrorCode.SERVER_BUSY, true);
         Conversation c = new Conversation(Conversation.context(esc, UnknownClients.Mode.ECHO,
                 NotificationServers.fixed(Conversation.NS), ForeignHandles.NONE));
         c.c("VER 1 MSNP8 CVR0");

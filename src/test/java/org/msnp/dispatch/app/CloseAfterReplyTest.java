@@ -1,0 +1,179 @@
+package org.msnp.dispatch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.msnp.dispatch.net.ConnectionRecord;
+
+/**
+ * Over real TCP: after its closing reply the server leaves the closing to the client, for up to
+ * {@code limits.close-wait} (clients.md point 8), so a client that pipelines VER, CVR and USR and
+ * looks for the end of the stream before it reads its buffer still finds its XFR.
+ */
+class CloseAfterReplyTest {
+    static final String PIPELINED = "VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com\r\n"
+            + "USR 3 TWN I example@hotmail.com\r\n";
+
+    final TestServers.Recorder recorder = new TestServers.Recorder();
+    Application app;
+
+    Application start(String extra) throws Exception {
+        app = Application.start(TestServers.config("""
+                public-address: 10.0.0.1:1863
+                notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
+                """ + extra), recorder);
+        return app;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.stopNow();
+        }
+    }
+
+    /** Reads until EOF; "reset" when the connection was reset, "open" when nothing came in time. */
+    static String awaitEof(Wire w, int millis) throws Exception {
+        w.socket.setSoTimeout(millis);
+        InputStream in = w.socket.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // drained
+            }
+            return "eof";
+        } catch (SocketTimeoutException e) {
+            return "open";
+        } catch (SocketException e) {
+            return "reset";
+        }
+    }
+
+    ConnectionRecord awaitRecord() throws InterruptedException {
+        for (int i = 0; i < 300 && recorder.finished.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(recorder.finished).hasSize(1);
+        return recorder.finished.get(0);
+    }
+
+    @Test
+    void aPipelinedLoginReadsItsXfrAndSeesNoEndOfStreamWithinTheWait() throws Exception {
+        start("limits: {close-wait: 1500ms}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send(PIPELINED);
+            assertThat(w.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
+            assertThat(w.readLine()).startsWith("CVR 2 ");
+            assertThat(w.readLine()).isEqualTo("XFR 3 NS 10.0.0.5:1863 0 10.0.0.1:1863");
+            // what a client that checks for EOF first would see: nothing, the connection is open
+            assertThat(awaitEof(w, 1000)).isEqualTo("open");
+        }
+    }
+
+    @Test
+    void theServerClosesAsSoonAsTheClientDoes() throws Exception {
+        start("limits: {close-wait: 10s}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send(PIPELINED);
+            w.readLine();
+            w.readLine();
+            assertThat(w.readLine()).startsWith("XFR 3 NS ");
+            long t0 = System.nanoTime();
+            w.socket.shutdownOutput();
+            assertThat(awaitEof(w, 5000)).isEqualTo("eof");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+        ConnectionRecord r = awaitRecord();
+        assertThat(r.end()).isEqualTo("client-closed");
+        assertThat(r.summary().outcomeLabel()).isEqualTo("xfr");
+        assertThat(r.duration()).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aClientThatNeverClosesIsClosedAfterTheWait() throws Exception {
+        start("limits: {close-wait: 400ms}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            long t0 = System.nanoTime();
+            w.send(PIPELINED);
+            for (int i = 0; i < 3; i++) {
+                assertThat(w.readLine()).isNotNull();
+            }
+            assertThat(awaitEof(w, 5000)).isEqualTo("eof");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        }
+        ConnectionRecord r = awaitRecord();
+        assertThat(r.end()).isEqualTo("close-wait");
+        // the handshake's own time is the time to the last reply, not the wait
+        assertThat(r.replied()).isPresent();
+        assertThat(r.replied().get()).isLessThan(Duration.ofMillis(400));
+        assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(r.logLine()).containsPattern(" end=close-wait replied=\\d+ms duration=\\d+ms$");
+    }
+
+    @Test
+    void linesSentDuringTheWaitNeverResetTheReply() throws Exception {
+        start("limits: {close-wait: 300ms, max-line-length: 256}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            // a closing reply with more lines behind it in the same segment, then more during the wait
+            w.send(PIPELINED + "CVR 4 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com\r\n");
+            assertThat(w.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
+            w.send("SYN 5 0\r\n" + "X".repeat(2000) + "\r\nOUT\r\n");
+            assertThat(w.readLine()).startsWith("CVR 2 ");
+            assertThat(w.readLine()).startsWith("XFR 3 NS ");
+            Thread.sleep(100);
+            w.send("USR 6 TWN I example@hotmail.com\r\n");
+            assertThat(awaitEof(w, 5000)).as("nothing answered behind the XFR, and a FIN, not a reset").isEqualTo("eof");
+        }
+        assertThat(awaitRecord().summary().outcomeLabel()).isEqualTo("xfr");
+    }
+
+    @Test
+    void errorsFollowTheSameRule() throws Exception {
+        start("limits: {close-wait: 1500ms}\nversion-policy: {unknown-clients: reject-420}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send("VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 MYCLIENT 1.0 MYCLIENT a@example.com\r\n");
+            assertThat(w.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
+            assertThat(w.readLine()).isEqualTo("420 2");
+            assertThat(awaitEof(w, 700)).isEqualTo("open");
+            w.socket.shutdownOutput();
+            assertThat(awaitEof(w, 3000)).isEqualTo("eof");
+        }
+        ConnectionRecord r = awaitRecord();
+        assertThat(r.summary().outcomeLabel()).isEqualTo("rejected-420");
+        assertThat(r.end()).isEqualTo("client-closed");
+    }
+
+    @Test
+    void atOnceClosesWithTheReplyAsBefore() throws Exception {
+        start("protocol: {closing: at-once}\nlimits: {close-wait: 10s}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            long t0 = System.nanoTime();
+            w.send(PIPELINED);
+            for (int i = 0; i < 3; i++) {
+                assertThat(w.readLine()).isNotNull();
+            }
+            assertThat(awaitEof(w, 3000)).isEqualTo("eof");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        }
+        assertThat(awaitRecord().end()).isEqualTo("server-closed");
+    }
+
+    @Test
+    void aSilentCloseWithNothingSentDoesNotWait() throws Exception {
+        start("limits: {close-wait: 10s}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send("USR 1 TWN I example@hotmail.com\r\n");
+            assertThat(awaitEof(w, 3000)).isEqualTo("eof");
+        }
+        ConnectionRecord r = awaitRecord();
+        assertThat(r.summary().outcomeLabel()).isEqualTo("dropped");
+        assertThat(r.end()).isEqualTo("server-closed");
+        assertThat(r.replied()).isEmpty();
+        assertThat(List.of(r.logLine())).allMatch(l -> l.contains(" replied=- "));
+    }
+}
