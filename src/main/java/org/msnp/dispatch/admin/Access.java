@@ -68,7 +68,7 @@ final class Access {
         State s = state;
         if (next.isEmpty() && !loopback) {
             if (s.access.isPresent()) {
-                LOG.warn("admin: the reloaded configuration has no admin.auth, but the admin listener is bound to {}: "
+                LOG.warn("the reloaded configuration has no admin.auth, but the admin listener is bound to {}: "
                         + "it keeps the previous credentials until restart", listener);
             }
             return;
@@ -220,7 +220,7 @@ final class Access {
         }
         HttpSession session = ctx.req().getSession(true); // a new id: none chosen before the login survives it
         session.setAttribute(SESSION_KEY, s.epoch);
-        LOG.info("admin: login from {}", address);
+        LOG.info("login from {}", address);
         ctx.status(303).header("Location", "/");
     }
 
@@ -252,10 +252,10 @@ final class Access {
     private void failed(String address, String what) {
         int n = limiter.failed(address);
         if (n >= limiter.max()) {
-            LOG.warn("admin: {} from {} ({} in a row: refused for {} s)", what, address, n,
+            LOG.warn("{} from {} ({} in a row: refused for {} s)", what, address, n,
                     limiter.blockedSeconds(address));
         } else {
-            LOG.warn("admin: {} from {}", what, address);
+            LOG.warn("{} from {}", what, address);
         }
     }
 

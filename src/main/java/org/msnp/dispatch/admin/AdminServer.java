@@ -118,8 +118,8 @@ public final class AdminServer implements AutoCloseable {
                     ? "request too large\n" : "bad request\n");
             return;
         }
-        LOG.warn("admin: request failed: {}", e.getClass().getName());
-        LOG.debug("admin: request failed", e);
+        LOG.warn("request failed: {}", e.getClass().getName());
+        LOG.debug("request failed", e);
         ctx.status(500).contentType("text/plain; charset=utf-8").result("internal error\n");
     }
 
@@ -157,7 +157,7 @@ public final class AdminServer implements AutoCloseable {
             try {
                 app.stop();
             } catch (RuntimeException e) {
-                LOG.warn("admin: listener did not stop cleanly: {}", e.toString());
+                LOG.warn("listener did not stop cleanly: {}", e.toString());
             }
             app = null;
         }

@@ -83,7 +83,7 @@ class AdminAccessTest {
                     .header("Authorization", "Bearer " + AdminFixture.TOKEN.replace('0', '1')).GET());
             assertThat(wrong.statusCode()).isEqualTo(401);
             assertThat(wrong.body()).doesNotContain("msnp_");
-            assertThat(logLines()).anySatisfy(l -> assertThat(l).isEqualTo("admin: wrong bearer token from 127.0.0.1"));
+            assertThat(logLines()).anySatisfy(l -> assertThat(l).isEqualTo("wrong bearer token from 127.0.0.1"));
         }
     }
 
@@ -116,7 +116,7 @@ class AdminAccessTest {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>msnp-dispatch</title>");
             assertThat(f.send(f.request("/metrics").header("Cookie", cookie).GET()).statusCode()).isEqualTo(200);
-            assertThat(logLines()).contains("admin: failed login from 127.0.0.1", "admin: login from 127.0.0.1");
+            assertThat(logLines()).contains("failed login from 127.0.0.1", "login from 127.0.0.1");
         }
     }
 
@@ -168,8 +168,8 @@ class AdminAccessTest {
                     .as("the bearer token from a limited address").isEqualTo(429);
 
             List<String> lines = logLines();
-            assertThat(lines).filteredOn(l -> l.startsWith("admin: failed login from 127.0.0.1")).hasSize(5);
-            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("admin: failed login from 127.0.0.1 (5 in a row: refused for "));
+            assertThat(lines).filteredOn(l -> l.startsWith("failed login from 127.0.0.1")).hasSize(5);
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("failed login from 127.0.0.1 (5 in a row: refused for "));
             assertThat(String.join("\n", lines)).doesNotContain("script", "forged", "\r");
         }
     }
