@@ -95,7 +95,7 @@ final class Access {
         if (s.access.isEmpty()) {
             if (!loopbackName(ctx.header("Host"))) {
                 refuse(ctx, 421, "without admin.auth this listener only answers requests for localhost\n");
-            } else if (ctx.method() == HandlerType.POST && !sameOrigin(ctx)) {
+            } else if (changes(ctx.method()) && !sameOrigin(ctx)) {
                 refuse(ctx, 403, "cross-site request refused\n");
             }
             return;
@@ -110,14 +110,14 @@ final class Access {
             return;
         }
         if (loggedIn(ctx, s)) {
-            if (ctx.method() == HandlerType.POST && !sameOrigin(ctx)) {
+            if (changes(ctx.method()) && !sameOrigin(ctx)) {
                 refuse(ctx, 403, "cross-site request refused\n");
             }
             return;
         }
         HandlerType m = ctx.method();
         String accept = ctx.header("Accept");
-        if ((m == HandlerType.GET || m == HandlerType.HEAD) && accept != null && accept.contains("text/html")) {
+        if ((m.equals(HandlerType.GET) || m.equals(HandlerType.HEAD)) && accept != null && accept.contains("text/html")) {
             ctx.status(302).header("Location", LOGIN).result("");
             ctx.skipRemainingHandlers();
         } else {
@@ -266,6 +266,11 @@ final class Access {
     }
 
     // --- checks ----------------------------------------------------------------------------------
+
+    /** Every method but GET, HEAD and OPTIONS may change something, and gets the Origin check. */
+    static boolean changes(HandlerType method) {
+        return !method.equals(HandlerType.GET) && !method.equals(HandlerType.HEAD) && !method.equals(HandlerType.OPTIONS);
+    }
 
     private static void refuse(Context ctx, int status, String text) {
         ctx.status(status).contentType("text/plain; charset=utf-8").result(text);
