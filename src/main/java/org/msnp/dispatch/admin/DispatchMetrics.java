@@ -12,8 +12,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.msnp.dispatch.net.ConnectionObserver;
-import org.msnp.dispatch.net.ConnectionRecord;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.ConnectionRecord;
+import org.msnp.dispatch.observe.Refusal;
+import org.msnp.dispatch.observe.TransportKind;
 import org.msnp.dispatch.routing.NsTarget;
 
 /**
@@ -44,6 +46,11 @@ public final class DispatchMetrics implements ConnectionObserver {
         new ProcessorMetrics().bindTo(registry);
     }
 
+    /** The registry, for other parts of the server that export metrics (the census). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
@@ -72,25 +79,26 @@ public final class DispatchMetrics implements ConnectionObserver {
     }
 
     @Override
-    public void opened(String transport) {
-        openGauge(transport).incrementAndGet();
+    public void opened(TransportKind transport) {
+        openGauge(transport.label()).incrementAndGet();
     }
 
     @Override
     public void finished(ConnectionRecord r) {
-        openGauge(r.transport()).decrementAndGet();
+        String transport = r.transport().label();
+        openGauge(transport).decrementAndGet();
         String outcome = r.summary().outcomeLabel();
-        counter("msnp.handshakes", "finished dispatch conversations by outcome and version verdict", "transport", r.transport(),
+        counter("msnp.handshakes", "finished dispatch conversations by outcome and version verdict", "transport", transport,
                 "dialect", r.summary().dialect(), "outcome", outcome, "verdict", r.summary().verdictLabel()).increment();
         r.summary().error().ifPresent(e -> counter("msnp.errors.sent", "error replies sent, by code", "code", e.text()).increment());
         r.summary().referredTo().ifPresent(ns -> counter("msnp.referrals", "XFR referrals by Notification Server",
                 "target", ns.toString()).increment());
         if (r.repliedNanos() >= 0) {
             timer(durations, "msnp.handshake.duration", "time from accept (or gateway open) to the last reply sent",
-                    r.transport(), Duration.ofNanos(100_000)).record(r.repliedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    transport, Duration.ofNanos(100_000)).record(r.repliedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         timer(lifetimes, "msnp.connection.duration", "connection lifetime from accept (or gateway open) to close",
-                r.transport(), Duration.ofMillis(1)).record(r.duration());
+                transport, Duration.ofMillis(1)).record(r.duration());
     }
 
     private Timer timer(ConcurrentHashMap<String, Timer> byTransport, String name, String description, String transport,
@@ -106,9 +114,9 @@ public final class DispatchMetrics implements ConnectionObserver {
     }
 
     @Override
-    public void refused(String transport, String reason) {
-        counter("msnp.connections.refused", "connections turned away before their conversation", "transport", transport,
-                "reason", reason).increment();
+    public void refused(TransportKind transport, Refusal reason) {
+        counter("msnp.connections.refused", "connections turned away before their conversation", "transport", transport.label(),
+                "reason", reason.label()).increment();
     }
 
     public void reloaded(boolean ok) {

@@ -20,15 +20,16 @@ import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
 import org.msnp.dispatch.gateway.GatewayServer;
-import org.msnp.dispatch.net.AdmissionLimits;
-import org.msnp.dispatch.net.ConnectionObserver;
+import org.msnp.dispatch.admission.AdmissionLimits;
+import org.msnp.dispatch.census.Census;
+import org.msnp.dispatch.gateway.GatewaySettings;
 import org.msnp.dispatch.net.DispatchServer;
-import org.msnp.dispatch.net.ListenerSettings;
+import org.msnp.dispatch.net.EventLoops;
 import org.msnp.dispatch.net.Transport;
-import org.msnp.dispatch.net.TrustedProxies;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.admission.TrustedProxies;
 import org.msnp.dispatch.routing.HealthChecker;
 import org.msnp.dispatch.routing.NsPool;
-import org.msnp.dispatch.session.DispatchContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +43,14 @@ public final class Application implements AutoCloseable {
 
     private final Optional<Path> file;
     private final DispatchMetrics metrics = new DispatchMetrics();
+    /** For the configuration watcher: file reads stay off the event loops. */
     private final EventLoopGroup service;
-    private final AtomicReference<DispatchContext> context = new AtomicReference<>();
+    private final EventLoops loops = EventLoops.perCore();
+    private final AdmissionLimits limits;
+    private final AtomicReference<Wiring> wiring = new AtomicReference<>();
     private final DispatchServer tcp;
     private final ConnectionObserver observers;
+    private long version = 1;
     private final AdminServer admin;
     private GatewayServer gateway;            // HTTP gateway (docs/gateway.md); null when disabled
     private InetSocketAddress gatewayAddress;
@@ -54,33 +59,31 @@ public final class Application implements AutoCloseable {
     private HealthChecker checker;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress adminAddress;
+    // The file's bytes as last reloaded and as seen once by the watcher; read and written by the
+    // watcher (event loop), SIGHUP reloads (their own thread) and API callers, all under this lock.
+    private final Object reloading = new Object();
     private byte[] loadedBytes;
     private byte[] pendingBytes;
+    private boolean unreadable;     // the watcher has said so; it says it once per spell
     private io.netty.util.concurrent.ScheduledFuture<?> watcher;
+    private io.netty.util.concurrent.ScheduledFuture<?> housekeeping;
+
+    /** The census of finished conversations; empty when {@code census.enabled} is false. */
+    private final Optional<Census> census;
 
     private Application(DispatchConfig config, Optional<Path> file, ConnectionObserver observer) {
         this.config = config;
         this.file = file;
         this.service = Transport.best().group(1);
         this.pool = Contexts.pool(config);
-        this.context.set(Contexts.of(config, pool));
-        this.observers = ConnectionObserver.of(metrics, observer);
-        this.tcp = new DispatchServer(context::get, listenerSettings(config), observers,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.wiring.set(Wiring.of(config, pool, version, config.listen().port()));
+        this.limits = new AdmissionLimits(wiring.get().thresholds());
+        this.census = Census.start(config.census(), metrics.registry());
+        this.observers = census.isPresent() ? ConnectionObserver.of(metrics, new CensusFeed(census.get()), observer)
+                : ConnectionObserver.of(metrics, observer);
+        this.tcp = new DispatchServer(Wiring.tcpListener(config), () -> wiring.get().snapshot(),
+                () -> wiring.get().trustedProxies(), limits, observers, loops);
         this.admin = new AdminServer(metrics, this::health, config.admin().settings());
-    }
-
-    public static ListenerSettings listenerSettings(DispatchConfig config) {
-        BindAddress bind = config.listen();
-        DispatchConfig.Limits limits = config.limits();
-        return new ListenerSettings(bind.host(), bind.port(), config.proxyProtocol(), config.publicHostPort(),
-                limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(),
-                config.protocol().closing() == DispatchConfig.Closing.AT_ONCE ? java.time.Duration.ZERO : limits.closeWait(),
-                limits.closeLinger(),
-                new AdmissionLimits.Thresholds(limits.maxConnections(), limits.maxConnectionsPerIp(),
-                        limits.newConnectionsPerIpPerSecond(), limits.ipv6PrefixLength()),
-                new TrustedProxies(config.proxyProtocolTrusted().stream()
-                        .map(r -> new TrustedProxies.Range(r.address(), r.prefixLength())).toList()));
     }
 
     /** Starts the listeners of {@code config}; with a file, watches it and reloads on change. */
@@ -111,9 +114,15 @@ public final class Application implements AutoCloseable {
     private void startAll() throws Exception {
         startChecks(pool, config);
         tcpAddress = tcp.start();
+        housekeeping = loops.workers().next().scheduleAtFixedRate(() -> {
+            limits.sweep(System.nanoTime());
+            observers.summarize();
+        }, 10, 10, TimeUnit.SECONDS);
         if (config.gateway().enabled()) {
             // after the TCP listener, whose port it names in XFR
-            gateway = GatewayServer.of(config, context::get, observers, tcpAddress);
+            wiring.set(Wiring.of(config, pool, version, tcpAddress.getPort()));
+            gateway = new GatewayServer(Wiring.gatewayListener(config), () -> wiring.get().gateway().orElseThrow(),
+                    limits, observers, loops);
             gatewayAddress = gateway.start();
         }
         metrics.bindJvmMetrics();
@@ -121,7 +130,13 @@ public final class Application implements AutoCloseable {
             adminAddress = admin.start();
         }
         if (file.isPresent()) {
-            loadedBytes = read(file.get());
+            synchronized (reloading) {
+                try {
+                    loadedBytes = read(file.get());
+                } catch (IOException e) {
+                    loadedBytes = null;     // the watcher says why, and reloads once it can read it again
+                }
+            }
             watcher = service.next().scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
         }
     }
@@ -133,7 +148,7 @@ public final class Application implements AutoCloseable {
             checker = null;
             return;
         }
-        checker = new HealthChecker(p, service, Transport.best().clientChannel(), hc.interval(),
+        checker = new HealthChecker(p, loops.workers(), loops.transport().clientChannel(), hc.interval(),
                 hc.timeout(), hc.rise(), hc.fall(), (target, healthy) -> {
                     metrics.track(target);
                     if (healthy) {
@@ -159,43 +174,82 @@ public final class Application implements AutoCloseable {
      * file caught half-written by an editor is not taken for the new configuration.
      */
     private void watch() {
-        try {
-            byte[] now = read(file.get());
-            if (java.util.Arrays.equals(now, loadedBytes)) {
-                pendingBytes = null;
-            } else if (java.util.Arrays.equals(now, pendingBytes)) {
-                pendingBytes = null;
-                reload();
-            } else {
-                pendingBytes = now;
+        synchronized (reloading) {
+            try {
+                byte[] now;
+                try {
+                    now = read(file.get());
+                } catch (IOException e) {
+                    // out of file descriptors, say: nothing is known about the content, so no reload
+                    if (!unreadable) {
+                        unreadable = true;
+                        LOG.warn("configuration watch: cannot read {} now ({}); not reloading, the running configuration stays",
+                                file.get(), reason(e));
+                    }
+                    return;
+                }
+                if (unreadable) {
+                    unreadable = false;
+                    LOG.info("configuration watch: {} can be read again", file.get());
+                }
+                if (java.util.Arrays.equals(now, loadedBytes)) {
+                    pendingBytes = null;
+                } else if (java.util.Arrays.equals(now, pendingBytes)) {
+                    pendingBytes = null;
+                    reload();
+                } else {
+                    pendingBytes = now;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("configuration watch: {}", e.toString());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("configuration watch: {}", e.toString());
         }
     }
 
-    private static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            return new byte[0];
+    private static byte[] read(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    /** The system's reason a file could not be read: {@code Too many open files}, {@code no such file}. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
         }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Loads the file again; swaps it in if valid, keeps the running configuration if not. */
-    public synchronized Reload reload() {
+    public Reload reload() {
+        synchronized (reloading) {
+            return reloadNow();
+        }
+    }
+
+    private Reload reloadNow() {
         if (file.isEmpty()) {
             return new Reload(false, "running on embedded defaults: no file to reload");
         }
-        byte[] bytes = read(file.get());
-        loadedBytes = bytes;
         DispatchConfig next;
         try {
+            byte[] bytes;
+            try {
+                bytes = read(file.get());
+            } catch (IOException e) {
+                throw new ConfigException(file.get().toString(), 0, "", "cannot read: " + reason(e)
+                        + "; keeping the running configuration");
+            }
+            loadedBytes = bytes;
             String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
             if (text.isBlank()) {
                 // at start an empty file means the defaults; for a running server it is far more
                 // likely a file being rewritten, and the defaults would refer clients to 127.0.0.1
-                throw new ConfigException(file.get().toString(), 0, "", "empty or unreadable; keeping the running configuration");
+                throw new ConfigException(file.get().toString(), 0, "", "empty; keeping the running configuration");
             }
             next = ConfigLoader.parse(text, file.get().toString());
         } catch (ConfigException e) {
@@ -228,11 +282,17 @@ public final class Application implements AutoCloseable {
             startChecks(nextPool, next);
             pool = nextPool;
         }
-        context.set(Contexts.of(next, nextPool));
-        tcp.update(listenerSettings(next));
-        if (gateway != null) {
-            gateway.update(next);
+        version++;
+        Wiring w = Wiring.of(next, nextPool, version, tcpAddress != null ? tcpAddress.getPort() : next.listen().port());
+        if (gateway == null || w.gateway().isPresent()) {
+            wiring.set(w);
+        } else {
+            // gateway.enabled changed to false: the running gateway keeps settings until restart
+            wiring.set(new Wiring(w.snapshot(), w.trustedProxies(), w.thresholds(), wiring.get().gateway()
+                    .map(g -> new GatewaySettings(w.snapshot(), g.publicHost(), g.tcpPort(), g.sessionIdle(), g.maxSessions(),
+                            g.maxSessionsPerIp(), g.maxBodyBytes(), g.acceptIps(), g.requestTimeout(), g.keepAliveTimeout()))));
         }
+        limits.update(w.thresholds());
         admin.update(next.admin().settings());
     }
 
@@ -250,6 +310,9 @@ public final class Application implements AutoCloseable {
         }
         if (!a.gateway().listen().equals(b.gateway().listen())) {
             keys.add("gateway.listen");
+        }
+        if (!a.census().equals(b.census())) {
+            keys.add("census");
         }
         return keys;
     }
@@ -301,6 +364,16 @@ public final class Application implements AutoCloseable {
         return Optional.ofNullable(adminAddress);
     }
 
+    /** The census, when enabled. */
+    public Optional<Census> census() {
+        return census;
+    }
+
+    /** The admission every listener shares. */
+    public AdmissionLimits limits() {
+        return limits;
+    }
+
     public DispatchServer tcp() {
         return tcp;
     }
@@ -313,8 +386,9 @@ public final class Application implements AutoCloseable {
         return metrics;
     }
 
-    public NsPool pool() {
-        return pool;
+    /** The configuration version running now: 1 at start, one more per successful reload. */
+    public long configVersion() {
+        return wiring.get().snapshot().version();
     }
 
     /** Graceful stop: no new connections, open ones get the configured grace period. */
@@ -344,6 +418,13 @@ public final class Application implements AutoCloseable {
         if (gateway != null) {
             gateway.stop(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
+        if (housekeeping != null) {
+            housekeeping.cancel(false);
+        }
+        observers.summarize();
+        loops.close();
+        // after the listeners: every conversation has been counted
+        census.ifPresent(Census::close);
         admin.close();
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

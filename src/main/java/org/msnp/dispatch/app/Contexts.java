@@ -12,7 +12,8 @@ public final class Contexts {
     public static NsPool pool(DispatchConfig config) {
         DispatchConfig.NotificationServers ns = config.notificationServers();
         return new NsPool(ns.targets().stream().map(DispatchConfig.Target::address).toList(),
-                ns.targets().stream().map(DispatchConfig.Target::weight).toList(), ns.selection());
+                ns.targets().stream().map(DispatchConfig.Target::weight).toList(),
+                org.msnp.dispatch.routing.NsPool.Selection.valueOf(ns.selection().name()));
     }
 
     public static DispatchContext of(DispatchConfig config, NsPool pool) {

@@ -51,6 +51,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         // Javalin reports nothing the admin listener does not report itself
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         context.getLogger("io.javalin").setLevel(Level.OFF);
+        // the census database: its pool and migrations speak only when something is wrong
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
         DefaultShutdownHook hook = new DefaultShutdownHook();
         hook.setContext(context);
         Runtime.getRuntime().addShutdownHook(new Thread(hook, "logback-shutdown"));

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.msnp.dispatch.app.Application;
 import org.msnp.dispatch.gateway.GatewayLoad;
 import org.msnp.dispatch.app.ConnectionLog;
-import org.msnp.dispatch.net.ConnectionObserver;
+import org.msnp.dispatch.observe.ConnectionObserver;
 import org.msnp.dispatch.net.Transport;
 import org.msnp.dispatch.protocol.HostPort;
 import picocli.CommandLine;

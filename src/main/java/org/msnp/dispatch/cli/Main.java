@@ -3,11 +3,11 @@ package org.msnp.dispatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code msnp-dispatch serve | check-config | probe | bench | admin}. */
+/** {@code msnp-dispatch serve | check-config | probe | bench | census | admin}. */
 @Command(name = "msnp-dispatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "MSN Messenger protocol (MSNP2-MSNP23) Dispatch Server.",
+        description = "MSN Messenger protocol (MSNP) Dispatch Server.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class,
-                AdminCommand.class})
+                CensusCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -15,6 +15,8 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         quietNetty();
         if (args.length > 0 && args[0].equals("serve")) {
+            // before anything else: until then a SIGHUP or SIGTERM ends the process (docs/operations.md)
+            ServeSignals.install();
             // Start-up time counts for serve: build only its command model, not every subcommand's.
             CommandLine serve = new CommandLine(new ServeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
             serve.getCommandSpec().name("serve");
@@ -42,7 +44,17 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            if (e.getCommandLine().getCommand() instanceof CensusCommand.Export) {
+                // The census tools answer a bad argument with one line and exit 1, like check-config.
+                System.err.println("census export: " + e.getMessage());
+                return 1;
+            }
+            return usage.handleParseException(e, args);
+        });
+        return cli;
     }
 
     @Override

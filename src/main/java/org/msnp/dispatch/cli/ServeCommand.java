@@ -3,7 +3,6 @@ package org.msnp.dispatch.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.msnp.dispatch.app.Application;
 import org.msnp.dispatch.app.ConnectionLog;
 import org.msnp.dispatch.config.ConfigException;
@@ -13,11 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * Runs the server. SIGHUP reloads the configuration file (as does any change to it); SIGTERM and
- * SIGINT stop accepting, give open connections the shutdown grace period, and exit 0.
+ * SIGINT stop accepting, give open connections the shutdown grace period, and exit 0. The signal
+ * handlers are the first thing installed ({@link ServeSignals}): a SIGHUP during start-up is
+ * applied once the listeners are up, a SIGTERM during start-up ends it in a clean stop.
  */
 @Command(name = "serve", description = "Run the dispatch server (embedded defaults without --config).")
 final class ServeCommand implements Callable<Integer> {
@@ -26,6 +26,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServeSignals signals = ServeSignals.install();
         long started = System.nanoTime();
         Warmup.start();
         DispatchConfig c;
@@ -37,6 +38,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         Warmup.awaitLogging();
         Logger log = LoggerFactory.getLogger("msnp.server");
+        if (signals.stopRequested()) {
+            log.info("stopped");
+            return 0;
+        }
         Application app;
         try {
             app = Application.start(c, Optional.ofNullable(config), new ConnectionLog());
@@ -44,6 +49,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
         }
+        signals.serving(() -> {
+            log.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
+            app.reload();
+        });
         log.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
                 app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
                 (System.nanoTime() - started) / 1_000_000);
@@ -52,19 +61,9 @@ final class ServeCommand implements Callable<Integer> {
                         : c.admin().auth().openMetrics() ? "; login or bearer token required, /metrics open"
                         : "; login or bearer token required"));
         log.info("{}", Summary.of(c));
+        OpenFileLimit.ofProcess().ifPresent(limit -> OpenFileLimit.warning(c, limit).ifPresent(log::warn));
 
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
-        try {
-            Signal.handle(new Signal("HUP"), s -> {
-                log.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
-                new Thread(app::reload, "reload").start();
-            });
-        } catch (IllegalArgumentException e) {
-            log.debug("SIGHUP is not available here: {}", e.getMessage());
-        }
-        stop.await();
+        signals.awaitStop();
         log.info("shutting down: no new connections, up to {} for the open ones", org.msnp.dispatch.config.Durations.format(app.config().limits().shutdownGrace()));
         app.close();
         log.info("stopped");

@@ -58,7 +58,7 @@ final class Warmup {
                     "USR 3 TWN I a@b.c"}) {
                 s.handle(Command.parse(line)).replies().forEach(r -> r.line());
             }
-            DispatchServer.warmUp(context, Application.listenerSettings(c));
+            DispatchServer.warmUp(org.msnp.dispatch.app.Wiring.snapshot(c), org.msnp.dispatch.app.Wiring.thresholds(c));
         } catch (Exception | LinkageError e) {
             // only a head start: whatever fails here fails again, reported, where it is needed
         }

@@ -27,7 +27,7 @@ public record DialectSet(String text, Set<Dialect> dialects) {
 
     private static Dialect dialect(String name) {
         return Dialect.parse(name.trim(), false).orElseThrow(() -> new IllegalArgumentException(
-                "'" + name.trim() + "' is not a dialect: write MSNP2 … MSNP23, a range such as MSNP8..MSNP21, or a comma list"));
+                "'" + name.trim() + "' is not a dialect: write " + Dialect.FIRST + " … " + Dialect.LAST + ", a range such as MSNP8..MSNP21, or a comma list"));
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.msnp.dispatch.policy.VersionPolicy;
 import org.msnp.dispatch.protocol.ClientVersion;
 import org.msnp.dispatch.protocol.ErrorCode;
 import org.msnp.dispatch.protocol.HostPort;
-import org.msnp.dispatch.routing.NsPool.Selection;
 import org.msnp.dispatch.session.ForeignHandles;
 import org.msnp.dispatch.session.RemovedCommand;
 import org.msnp.dispatch.session.SessionRules;
@@ -32,7 +31,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
                              HostPort publicAddress, DialectSet dialects,
                              Protocol protocol, NotificationServers notificationServers,
                              List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
-                             GatewayConfig gateway) {
+                             GatewayConfig gateway, CensusConfig census) {
 
     public DispatchConfig {
         listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
@@ -45,7 +44,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
             throw new BadValue("proxy-protocol-trusted",
                     "proxy-protocol-trusted must name at least one address or range when proxy-protocol is on");
         }
-        dialects = orDefault(dialects, DialectSet.parse("MSNP2..MSNP23"));
+        dialects = orDefault(dialects, DialectSet.parse(org.msnp.dispatch.protocol.Dialect.ALL));
         protocol = orDefault(protocol, Protocol.DEFAULT);
         notificationServers = orDefault(notificationServers, NotificationServers.DEFAULT);
         foreignHandles = foreignHandles == null ? List.of() : List.copyOf(foreignHandles);
@@ -58,11 +57,12 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
         limits = orDefault(limits, Limits.DEFAULT);
         admin = orDefault(admin, AdminConfig.DEFAULT);
         gateway = orDefault(gateway, GatewayConfig.DEFAULT);
+        census = orDefault(census, CensusConfig.DEFAULT);
     }
 
     /** The embedded defaults: what the server runs on without a file. */
     public static DispatchConfig defaults() {
-        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Who may send a PROXY header by default: this machine only. */
@@ -97,6 +97,9 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
     // ------------------------------------------------------------------------------------------
 
     public enum DialectNames { CASE_SENSITIVE, CASE_INSENSITIVE }
+
+    /** How a user is assigned a Notification Server: {@code round-robin} or {@code handle-hash}. */
+    public enum Selection { ROUND_ROBIN, HANDLE_HASH }
 
     /**
      * Who closes after the closing reply (XFR, an error, CVQ's answer): the client, within

@@ -17,11 +17,13 @@ import java.util.Optional;
  * @param sessionIdleTimeout a gateway session without any request for this long is dropped
  * @param maxBodyBytes       larger request bodies are refused with 413
  * @param acceptIps          the {@code IP=} values an open may name; empty: any
+ * @param requestTimeout     a request's headers and body must arrive within this time from its first byte
+ * @param keepAliveTimeout   a kept-alive HTTP connection without a request for this long is closed
  */
 public record GatewayConfig(Boolean enabled, BindAddress listen, String publicHost, Duration sessionIdleTimeout,
                             Integer maxSessions, Integer maxSessionsPerIp, Integer maxBodyBytes,
-                            List<String> acceptIps) {
-    static final GatewayConfig DEFAULT = new GatewayConfig(null, null, null, null, null, null, null, null);
+                            List<String> acceptIps, Duration requestTimeout, Duration keepAliveTimeout) {
+    static final GatewayConfig DEFAULT = new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
 
     public GatewayConfig {
         enabled = enabled != null && enabled;
@@ -35,6 +37,10 @@ public record GatewayConfig(Boolean enabled, BindAddress listen, String publicHo
         }
         sessionIdleTimeout = sessionIdleTimeout != null ? sessionIdleTimeout : Duration.ofSeconds(60);
         DispatchConfig.positive("session-idle-timeout", sessionIdleTimeout);
+        requestTimeout = requestTimeout != null ? requestTimeout : Duration.ofSeconds(10);
+        DispatchConfig.positive("request-timeout", requestTimeout);
+        keepAliveTimeout = keepAliveTimeout != null ? keepAliveTimeout : Duration.ofSeconds(30);
+        DispatchConfig.positive("keep-alive-timeout", keepAliveTimeout);
         maxSessions = maxSessions != null ? maxSessions : 50_000;
         maxSessionsPerIp = maxSessionsPerIp != null ? maxSessionsPerIp : 256;
         if (maxSessions < 1) {

@@ -23,16 +23,6 @@ public final class Vectors {
     /** A transcript block. {@code config} holds the {@code @config} keys in the order written. */
     public record Block(String id, String title, int line, String dialect, String status,
                         Map<String, String> config, List<String> notes, List<Step> steps) {
-        /** The alternatives of the block's (first) {@code S:}/{@code S|} group; 1 when there is none. */
-        public int alternativeCount() {
-            int max = 1;
-            for (Step s : steps) {
-                if (s instanceof Step.Expect e) {
-                    max = Math.max(max, e.alternatives().size());
-                }
-            }
-            return max;
-        }
     }
 
     /** One line of a transcript. */

@@ -11,10 +11,10 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.msnp.dispatch.observe.EndReason;
 import org.msnp.dispatch.protocol.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        HttpDeadlines deadlines = (HttpDeadlines) ctx.pipeline().get(org.msnp.dispatch.net.HandlerNames.DEADLINES);
+        if (deadlines != null) {
+            deadlines.requestComplete();
+        }
         if (!req.decoderResult().isSuccess()) {
             ctx.writeAndFlush(plain(req, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", true));
             return;
@@ -65,10 +69,11 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return plain(req, HttpResponseStatus.BAD_REQUEST, invalid.reason(), false);
         }
         if (r instanceof GatewayRequest.Open open) {
-            if (!settings.get().accepts(open.ip())) {
+            GatewaySettings now0 = settings.get();
+            if (!now0.accepts(open.ip())) {
                 return plain(req, HttpResponseStatus.BAD_REQUEST, "the IP parameter names a server this gateway does not serve", false);
             }
-            Tunnels.Opening opening = tunnels.open((InetSocketAddress) ctx.channel().remoteAddress(), current(ctx), now);
+            Tunnels.Opening opening = tunnels.open((InetSocketAddress) ctx.channel().remoteAddress(), now0, current(ctx, now0), now);
             if (opening instanceof Tunnels.Full full) {
                 return full.perIp()
                         ? plain(req, HttpResponseStatus.TOO_MANY_REQUESTS, "too many gateway sessions from this address", false)
@@ -88,14 +93,14 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private FullHttpResponse respond(ChannelHandlerContext ctx, FullHttpRequest req, Tunnel t, Tunnel.Exchange x, long now) {
         if (x instanceof Tunnel.Expired) {
-            tunnels.remove(t, "idle-timeout", now);
+            tunnels.remove(t, EndReason.IDLE_TIMEOUT, now);
             return unknownSession(req);
         }
         if (!(x instanceof Tunnel.Answer a)) {
             return unknownSession(req);
         }
         if (a.close()) {
-            tunnels.remove(t, "server-closed", now);
+            tunnels.remove(t, EndReason.SERVER_CLOSED, now);
         }
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer(a.body()));
@@ -113,10 +118,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return plain(req, HttpResponseStatus.BAD_REQUEST, "unknown or expired SessionID", false);
     }
 
-    /** The address named in XFR as this server (MSNP7–12): as on TCP, the public address if set. */
-    private HostPort current(ChannelHandlerContext ctx) {
-        return settings.get().publicAddress().orElseGet(() -> new HostPort(HostPort.hostText((InetSocketAddress) ctx.channel().localAddress()),
-                settings.get().tcpPort()));
+    /** The address named in XFR as this server (MSNP7–12) without a public address: this host, the TCP port. */
+    private static HostPort current(ChannelHandlerContext ctx, GatewaySettings s) {
+        return new HostPort(HostPort.hostText((InetSocketAddress) ctx.channel().localAddress()), s.tcpPort());
     }
 
     /**
@@ -141,15 +145,6 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             res.headers().set("Connection", "close");
         }
         return res;
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
     }
 
     @Override

@@ -4,35 +4,24 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.msnp.dispatch.config.BindAddress;
-import org.msnp.dispatch.config.DispatchConfig;
-import org.msnp.dispatch.config.GatewayConfig;
-import org.msnp.dispatch.protocol.HostPort;
+import org.msnp.dispatch.conversation.Snapshot;
 
 /**
- * How the gateway listener treats requests and gateway sessions.
+ * How the gateway treats requests and gateway sessions, for one configuration version; the
+ * conversation inside each session runs on {@link #snapshot()}, the same as on TCP.
  *
- * @param publicHost    the GW-IP value; empty (a loopback listener only): the listener's own address
- * @param publicAddress the address named in XFR as this server; empty: the gateway's local address
- *                      with the TCP listener's port
- * @param tcpPort       the port the TCP listener is bound to
- * @param sessionIdle   a gateway session without a request for this long is dropped
- * @param loginTimeout  as on TCP: how long the session may wait for its VER
- * @param idleTimeout   as on TCP: how long it may go without a complete line after VER
- * @param maxLineLength as on TCP: a longer line ends the session
+ * @param publicHost       the GW-IP value; empty (a loopback listener only): the listener's own address
+ * @param tcpPort          the port the TCP listener is bound to (named in XFR without public-address)
+ * @param sessionIdle      a gateway session without a request for this long is dropped
+ * @param requestTimeout   a request's headers and body must be complete this long after its first byte
+ * @param keepAliveTimeout a kept-alive connection without a request for this long is closed
  */
-record GatewaySettings(String host, int port, Optional<String> publicHost, Optional<HostPort> publicAddress,
-                       int tcpPort, Duration sessionIdle, Duration loginTimeout, Duration idleTimeout,
-                       int maxLineLength, int maxSessions, int maxSessionsPerIp, int maxBodyBytes,
-                       Set<String> acceptIps) {
+public record GatewaySettings(Snapshot snapshot, Optional<String> publicHost, int tcpPort, Duration sessionIdle,
+                              int maxSessions, int maxSessionsPerIp, int maxBodyBytes, Set<String> acceptIps,
+                              Duration requestTimeout, Duration keepAliveTimeout) {
 
-    static GatewaySettings of(DispatchConfig config, int tcpPort) {
-        GatewayConfig g = config.gateway();
-        BindAddress bind = g.listenAddress();
-        DispatchConfig.Limits limits = config.limits();
-        return new GatewaySettings(bind.host(), bind.port(), g.publicHostName(), config.publicHostPort(), tcpPort,
-                g.sessionIdle(), limits.loginTimeout(), limits.idleTimeout(), limits.maxLineLength(), g.maxSessions(),
-                g.maxSessionsPerIp(), g.maxBodyBytes(), Set.copyOf(g.acceptIps()));
+    public GatewaySettings {
+        acceptIps = Set.copyOf(acceptIps);
     }
 
     /** Whether an open naming {@code ip} (or none) is for this server. */

@@ -1,26 +1,21 @@
 package org.msnp.dispatch.gateway;
 
 import io.netty.buffer.ByteBuf;
-import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
-import org.msnp.dispatch.net.ConnectionRecord;
-import org.msnp.dispatch.protocol.Command;
-import org.msnp.dispatch.protocol.Reply;
-import org.msnp.dispatch.session.DispatchSession;
-import org.msnp.dispatch.session.Step;
+import org.msnp.dispatch.conversation.Conversation;
+import org.msnp.dispatch.observe.ConnectionRecord;
+import org.msnp.dispatch.observe.EndReason;
 
 /**
- * One gateway session: a {@link DispatchSession} reached through HTTP requests instead of a
- * socket. Request bodies are framed exactly as the TCP listener frames its stream (LF ends a line,
- * one CR before it is dropped, a partial line waits for the next body, a line longer than the
- * limit ends the session); the response carries the replies to the lines of its own request. The
- * login and idle timers of the TCP listener apply to complete lines, as there; polls do not count.
+ * One gateway session: a {@link Conversation} reached through HTTP requests instead of a socket.
+ * Request bodies go to the conversation as a TCP stream would (it frames them, keeps the
+ * deadlines and ends on an over-long line); the response carries the replies to the lines of its
+ * own request. What is left to the tunnel: the SessionID secret, replaced on every response, and
+ * the session's own expiry when no request comes.
  *
  * <p>Requests for one tunnel may arrive on different HTTP connections, so every entry point
- * holds the tunnel's lock: the session is fed by one thread at a time.
+ * holds the tunnel's lock: the conversation is fed by one thread at a time.
  */
 final class Tunnel {
 
@@ -41,31 +36,22 @@ final class Tunnel {
     }
 
     private final int id;
-    private final InetSocketAddress peer;
-    private final DispatchSession session;
+    private final java.net.InetSocketAddress peer;
+    private final Conversation conversation;
     private final GatewaySettings settings;
     private final SessionIds ids;
-    private final long openedAt;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
     private String secret;
     private long lastRequest;
-    private long lastLine;
-    private boolean closed;
     private boolean gone;
-    /** When the last reply was produced; 0 while none was. */
-    private long repliedAt;
-    private String end = "client-closed";
 
-    Tunnel(int id, InetSocketAddress peer, DispatchSession session, GatewaySettings settings, SessionIds ids, long now) {
+    Tunnel(int id, java.net.InetSocketAddress peer, Conversation conversation, GatewaySettings settings, SessionIds ids, long now) {
         this.id = id;
         this.peer = peer;
-        this.session = session;
+        this.conversation = conversation;
         this.settings = settings;
         this.ids = ids;
-        this.openedAt = now;
         this.lastRequest = now;
-        this.lastLine = now;
         this.secret = ids.newSecret();
     }
 
@@ -73,7 +59,7 @@ final class Tunnel {
         return id;
     }
 
-    InetSocketAddress peer() {
+    java.net.InetSocketAddress peer() {
         return peer;
     }
 
@@ -96,82 +82,35 @@ final class Tunnel {
 
     private Exchange answer(ByteBuf body, long now) {
         lastRequest = now;
-        checkTimers(now);
+        conversation.checkDeadline(now);
         StringBuilder out = new StringBuilder();
-        if (!closed) {
-            feed(body, now, out);
-        }
+        conversation.feed(body, now, r -> out.append(r.line()).append("\r\n"));
         secret = ids.newSecret();
-        return new Answer(SessionIds.format(id, secret), out.toString().getBytes(StandardCharsets.ISO_8859_1), closed);
+        return new Answer(SessionIds.format(id, secret), out.toString().getBytes(StandardCharsets.ISO_8859_1),
+                conversation.isEnded());
     }
 
-    private void feed(ByteBuf body, long now, StringBuilder out) {
-        int max = settings.maxLineLength();
-        for (int i = body.readerIndex(), n = body.writerIndex(); i < n && !closed; i++) {
-            byte b = body.getByte(i);
-            if (b != '\n') {
-                partial.write(b);
-                // As LineBasedFrameDecoder(max, strip, failFast) on TCP: the CR of a CR LF is not counted.
-                if (partial.size() > max && !(partial.size() == max + 1 && b == '\r')) {
-                    closeSession("line-too-long");
-                }
-                continue;
-            }
-            byte[] raw = partial.toByteArray();
-            partial.reset();
-            int len = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
-            lastLine = now;
-            Step step = session.handle(Command.parse(new String(raw, 0, len, StandardCharsets.ISO_8859_1)));
-            for (Reply r : step.replies()) {
-                out.append(r.line()).append("\r\n");
-                repliedAt = now;
-            }
-            if (step.close()) {
-                closeSession("server-closed");
-            }
-        }
-    }
-
-    /** The TCP listener's login and idle timers, measured from the last complete line. */
-    private void checkTimers(long now) {
-        if (closed) {
-            return;
-        }
-        Duration limit = session.isPastVer() ? settings.idleTimeout() : settings.loginTimeout();
-        if (now - lastLine > limit.toNanos()) {
-            closeSession("idle-timeout");
-        }
-    }
-
-    private void closeSession(String why) {
-        closed = true;
-        end = why;
-        partial.reset();
+    /** Whether the conversation has ended (the tunnel may still await its last poll). */
+    synchronized boolean isEnded() {
+        return conversation.isEnded();
     }
 
     /**
-     * The sweeper's look at an idle tunnel: runs the session timers, and says whether the tunnel
-     * has gone without a request for longer than the idle limit.
+     * The sweeper's look at a tunnel: runs the conversation's deadline, and says whether the
+     * tunnel has gone without a request for longer than the session idle limit.
      */
-    synchronized boolean isClosed() {
-        return closed;
-    }
-
     synchronized boolean expired(long now) {
-        checkTimers(now);
+        conversation.checkDeadline(now);
         return now - lastRequest > settings.sessionIdle().toNanos();
     }
 
     /**
-     * Ends the tunnel for good and describes it for the log and metrics. {@code why} applies when
-     * the session was still running; a session that had already ended keeps its own reason.
+     * Ends the tunnel for good and describes it. {@code why} applies when the conversation was
+     * still running; one that had already ended keeps its own reason.
      */
-    synchronized ConnectionRecord finish(String why, long now) {
+    synchronized ConnectionRecord finish(EndReason why, long now) {
         gone = true;
-        if (!closed) {
-            closeSession(why);
-        }
-        return new ConnectionRecord(peer, "http", session.summary(), repliedAt == 0 ? -1 : repliedAt - openedAt,
-                Duration.ofNanos(now - openedAt), end);
+        conversation.end(why);
+        return conversation.record(now);
     }
 }

@@ -5,11 +5,11 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import org.msnp.dispatch.net.ConnectionObserver;
+import org.msnp.dispatch.conversation.Conversation;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.EndReason;
+import org.msnp.dispatch.observe.TransportKind;
 import org.msnp.dispatch.protocol.HostPort;
-import org.msnp.dispatch.session.DispatchContext;
-import org.msnp.dispatch.session.DispatchSession;
 
 /**
  * The live gateway sessions: created on open, found by SessionID, dropped when the session ends,
@@ -27,23 +27,21 @@ final class Tunnels {
     record Full(boolean perIp) implements Opening {
     }
 
-    private final Supplier<DispatchContext> contexts;
-    private final Supplier<GatewaySettings> settings;
     private final ConnectionObserver observer;
     private final SessionIds ids = new SessionIds();
     private final ConcurrentHashMap<Integer, Tunnel> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
-    Tunnels(Supplier<DispatchContext> contexts, Supplier<GatewaySettings> settings, ConnectionObserver observer) {
-        this.contexts = contexts;
-        this.settings = settings;
+    Tunnels(ConnectionObserver observer) {
         this.observer = observer;
     }
 
-    /** A new gateway session bound to a new dispatch session naming {@code current} in XFR. */
-    Opening open(InetSocketAddress peer, HostPort current, long now) {
-        GatewaySettings settings = this.settings.get();
+    /**
+     * A new gateway session bound to a new conversation naming {@code current} in XFR (or the
+     * public address), on the settings of {@code settings}, read once by the caller.
+     */
+    Opening open(InetSocketAddress peer, GatewaySettings settings, HostPort current, long now) {
         if (count.incrementAndGet() > settings.maxSessions()) {
             count.decrementAndGet();
             return new Full(false);
@@ -53,12 +51,13 @@ final class Tunnels {
             release(ip);
             return new Full(true);
         }
-        DispatchSession session = new DispatchSession(contexts.get(), current);
+        Conversation conversation = new Conversation(settings.snapshot(),
+                settings.snapshot().publicAddress().orElse(current), TransportKind.HTTP, peer, now);
         Tunnel t;
         do {
-            t = new Tunnel(ids.newTunnel(), peer, session, settings, ids, now);
+            t = new Tunnel(ids.newTunnel(), peer, conversation, settings, ids, now);
         } while (byId.putIfAbsent(t.id(), t) != null);
-        observer.opened("http");
+        observer.opened(TransportKind.HTTP);
         return new Opened(t);
     }
 
@@ -68,7 +67,7 @@ final class Tunnels {
     }
 
     /** Drops {@code t} (if still live) and tells the observer how it ended. */
-    void remove(Tunnel t, String why, long now) {
+    void remove(Tunnel t, EndReason why, long now) {
         if (byId.remove(t.id(), t)) {
             release(t.peer().getAddress());
             observer.finished(t.finish(why, now));
@@ -84,23 +83,19 @@ final class Tunnels {
     void sweep(long now) {
         for (Tunnel t : byId.values()) {
             if (t.expired(now)) {
-                remove(t, "idle-timeout", now);
+                remove(t, EndReason.IDLE_TIMEOUT, now);
             }
         }
     }
 
-    void removeAll(String why, long now) {
+    void removeAll(EndReason why, long now) {
         for (Tunnel t : byId.values()) {
             remove(t, why, now);
         }
     }
 
-    int size() {
-        return byId.size();
-    }
-
     /** Gateway sessions whose dispatch conversation has not ended yet. */
     long active() {
-        return byId.values().stream().filter(t -> !t.isClosed()).count();
+        return byId.values().stream().filter(t -> !t.isEnded()).count();
     }
 }

@@ -1,125 +1,118 @@
 package org.msnp.dispatch.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.msnp.dispatch.protocol.Command;
+import org.msnp.dispatch.admission.Gate;
+import org.msnp.dispatch.conversation.Conversation;
+import org.msnp.dispatch.conversation.Snapshot;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.EndReason;
+import org.msnp.dispatch.observe.TransportKind;
 import org.msnp.dispatch.protocol.HostPort;
 import org.msnp.dispatch.protocol.Reply;
-import org.msnp.dispatch.session.DispatchContext;
-import org.msnp.dispatch.session.DispatchSession;
-import org.msnp.dispatch.session.Step;
 
 /**
- * Feeds framed lines to one {@link DispatchSession} and writes its replies. Replies to the lines
- * of one read are flushed together. When the session ends the conversation after a reply, the
- * server leaves the closing to the client for up to the close-wait: a client that pipelined
- * VER, CVR and USR may look for the end of the stream before it reads what it already has, and
- * throw the XFR away when the FIN comes with it (clients.md point 8). Only when the wait runs out
- * (or at once, with no wait configured or nothing sent) is the output shut down (FIN); input is
- * read and dropped throughout, and for the linger time after the FIN: closing a socket with unread
- * input would make the kernel reset the connection and could destroy the reply in flight
- * (dispatch-server.md §8).
+ * The TCP side of a {@link Conversation}: hands it what the socket reads, writes its replies (the
+ * replies to one read are flushed together) and runs its deadline on one timer, re-armed for the
+ * time left rather than on every read.
+ *
+ * <p>When the conversation ends after a reply, the closing is left to the client for up to the
+ * close-wait: a client that pipelined VER, CVR and USR may look for the end of the stream before it
+ * reads what it already has, and throw the XFR away when the FIN comes with it (clients.md point
+ * 8). Only when the wait runs out (or at once, with no wait configured or nothing sent) is the
+ * output shut down (FIN). Input is read and dropped throughout, and for the linger time after the
+ * FIN: closing a socket with unread input makes the kernel reset the connection, which could
+ * destroy the reply in flight (dispatch-server.md §8).
  */
-final class DispatchHandler extends ChannelInboundHandlerAdapter {
-    private final Supplier<DispatchContext> contexts;
-    private final ListenerSettings settings;
+final class DispatchHandler extends ChannelInboundHandlerAdapter implements Conversation.Output {
+    private final Snapshot snapshot;
+    private final Gate gate;
     private final ConnectionObserver observer;
 
-    private DispatchSession session;
-    private long openedAt;
+    private Conversation conversation;
+    private ChannelHandlerContext ctx;
     private boolean pendingFlush;
+    /** Set once the conversation has ended and the socket is on its way out. */
     private boolean closing;
-    private String end = "client-closed";
-    private ScheduledFuture<?> timer;
-    private long lastRead;
-    /** When the last reply was written; 0 while nothing was. */
-    private long repliedAt;
+    /** Waiting for the client to close after the closing reply. */
     private boolean waiting;
+    private ScheduledFuture<?> timer;
 
-    DispatchHandler(Supplier<DispatchContext> contexts, ListenerSettings settings, ConnectionObserver observer) {
-        this.contexts = contexts;
-        this.settings = settings;
+    DispatchHandler(Snapshot snapshot, Gate gate, ConnectionObserver observer) {
+        this.snapshot = snapshot;
+        this.gate = gate;
         this.observer = observer;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        openedAt = System.nanoTime();
-        lastRead = openedAt;
-        session = new DispatchSession(contexts.get(), current(ctx));
-        observer.opened("tcp");
-        // The first check comes at the earlier of the two limits; each check re-arms for the time left.
-        arm(ctx, settings.loginTimeout().compareTo(settings.idleTimeout()) < 0 ? settings.loginTimeout() : settings.idleTimeout());
+        this.ctx = ctx;
+        conversation = new Conversation(snapshot, current(ctx), TransportKind.TCP,
+                gate != null ? gate.client(ctx.channel()) : ctx.channel().remoteAddress(), System.nanoTime());
+        observer.opened(TransportKind.TCP);
+        arm(snapshot.settings().firstCheck().toNanos());
         ctx.fireChannelActive();
     }
 
     /** The address named in MSNP7–12 XFR as this server: configured, or the one the client reached. */
     private HostPort current(ChannelHandlerContext ctx) {
-        if (settings.publicAddress().isPresent()) {
-            return settings.publicAddress().get();
+        if (snapshot.publicAddress().isPresent()) {
+            return snapshot.publicAddress().get();
         }
-        Gate gate = ctx.pipeline().get(Gate.class);
-        InetSocketAddress reached = gate != null ? gate.reached(ctx.channel()) : (InetSocketAddress) ctx.channel().localAddress();
-        return HostPort.of(reached);
+        return HostPort.of(gate != null ? gate.reached(ctx.channel())
+                : (java.net.InetSocketAddress) ctx.channel().localAddress());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
+        ByteBuf in = (ByteBuf) msg;
         try {
-            if (closing) {
-                return;
-            }
-            lastRead = System.nanoTime();
-            Step step = session.handle(Command.parse(frame.toString(StandardCharsets.ISO_8859_1)));
-            for (Reply r : step.replies()) {
-                ctx.write(ReplyBytes.encode(ctx.alloc(), r));
-                pendingFlush = true;
-            }
-            if (!step.replies().isEmpty()) {
-                repliedAt = System.nanoTime();
-            }
-            if (step.close()) {
-                finish(ctx, "server-closed");
+            if (!closing && conversation.feed(in, System.nanoTime(), this)) {
+                finish();
             }
         } finally {
-            frame.release();
+            in.release();
         }
     }
 
     @Override
+    public void reply(Reply reply) {
+        ctx.write(ReplyBytes.encode(ctx.alloc(), reply));
+        pendingFlush = true;
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushPending();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void flushPending() {
         if (pendingFlush) {
             pendingFlush = false;
             ctx.flush();
         }
-        ctx.fireChannelReadComplete();
     }
 
     /**
-     * Ends the conversation: flush, then wait for the client to close (when a reply was sent and a
-     * close-wait is set), then FIN and drain input for at most the linger time.
+     * The conversation has ended: flush what it produced (also before an over-long line or a
+     * timeout), then wait for the client or close.
      */
-    private void finish(ChannelHandlerContext ctx, String why) {
+    private void finish() {
         if (closing) {
             return;
         }
         closing = true;
-        end = why;
-        pendingFlush = false;
         cancelTimer();
-        boolean wait = repliedAt != 0 && !settings.closeWait().isZero();
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+        boolean wait = conversation.waitsForClient();
+        pendingFlush = false;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 f.channel().close();
                 return;
@@ -129,17 +122,17 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
                 // cancelled in channelInactive, when the client closes first (the usual case)
                 timer = ctx.executor().schedule(() -> {
                     waiting = false;
-                    end = "close-wait";
-                    shutdownOutput(ctx);
-                }, settings.closeWait().toNanos(), TimeUnit.NANOSECONDS);
+                    conversation.endAfterReply(EndReason.CLOSE_WAIT);
+                    shutdownOutput();
+                }, conversation.settings().closeWait().toNanos(), TimeUnit.NANOSECONDS);
             } else {
-                shutdownOutput(ctx);
+                shutdownOutput();
             }
         });
     }
 
     /** FIN, then input drained until the client closes or the linger time passes. */
-    private void shutdownOutput(ChannelHandlerContext ctx) {
+    private void shutdownOutput() {
         if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()) {
             ctx.channel().close();
             return;
@@ -150,27 +143,26 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
             }
         });
         // cancelled in channelInactive: a finished connection must not stay reachable from the timer queue
-        timer = ctx.executor().schedule(() -> ctx.channel().close(), settings.closeLinger().toMillis(), TimeUnit.MILLISECONDS);
+        timer = ctx.executor().schedule(() -> ctx.channel().close(), conversation.settings().closeLinger().toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
-    private void arm(ChannelHandlerContext ctx, Duration timeout) {
-        timer = ctx.executor().schedule(() -> checkIdle(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    private void arm(long nanos) {
+        timer = ctx.executor().schedule(this::checkDeadline, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** One timer per connection, re-armed for the time left rather than on every read. */
-    private void checkIdle(ChannelHandlerContext ctx) {
+    private void checkDeadline() {
         if (closing) {
             return;
         }
-        long limit = (session.isPastVer() ? settings.idleTimeout() : settings.loginTimeout()).toNanos();
-        long left = limit - (System.nanoTime() - lastRead);
-        if (left <= 0) {
-            end = "idle-timeout";
+        long now = System.nanoTime();
+        if (conversation.checkDeadline(now)) {
+            // nothing is pending at a deadline: replies are flushed at the end of each read
             closing = true;
             ctx.close();
             return;
         }
-        timer = ctx.executor().schedule(() -> checkIdle(ctx), left, TimeUnit.NANOSECONDS);
+        arm(conversation.nanosToDeadline(now));
     }
 
     private void cancelTimer() {
@@ -183,39 +175,41 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closing && !(cause instanceof java.io.IOException)) {
-            // input after the last reply (an over-long line, say) is dropped; closing now, with it
-            // unread, would reset the connection and could destroy the reply (close-linger)
             return;
         }
-        if (!closing) {
-            end = cause instanceof TooLongFrameException ? "line-too-long" : "error";
-            closing = true;
+        if (!closing && conversation != null) {
+            conversation.end(EndReason.ERROR);
         }
+        closing = true;
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
-        if (waiting) {
-            // the client closed within the close-wait, as the clients that follow an XFR do
-            end = "client-closed";
-        }
-        if (session != null) {
-            Gate gate = ctx.pipeline().get(Gate.class);
-            observer.finished(new ConnectionRecord(gate != null ? gate.client(ctx.channel()) : ctx.channel().remoteAddress(), "tcp",
-                    session.summary(), repliedAt == 0 ? -1 : repliedAt - openedAt,
-                    Duration.ofNanos(System.nanoTime() - openedAt), end));
+        if (conversation != null) {
+            if (waiting) {
+                // the client closed within the close-wait, as the clients that follow an XFR do
+                conversation.endAfterReply(EndReason.CLIENT_CLOSED);
+            }
+            observer.finished(conversation.record(System.nanoTime()));
         }
         ctx.fireChannelInactive();
     }
 
     /** Ends the connection at shutdown, after the grace period; the log says why. */
-    void shutdown(ChannelHandlerContext ctx) {
-        if (!closing || waiting) {
-            end = "shutdown";
-            closing = true;
+    void shutdown() {
+        if (ctx == null) {
+            return;
+        }
+        if (conversation != null && (!closing || waiting)) {
+            if (waiting) {
+                conversation.endAfterReply(EndReason.SHUTDOWN);
+            } else {
+                conversation.end(EndReason.SHUTDOWN);
+            }
             waiting = false;
+            closing = true;
         }
         ctx.close();
     }

@@ -2,91 +2,88 @@ package org.msnp.dispatch.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.msnp.dispatch.session.DispatchContext;
+import org.msnp.dispatch.admission.AdmissionLimits;
+import org.msnp.dispatch.admission.Gate;
+import org.msnp.dispatch.admission.TrustedProxies;
+import org.msnp.dispatch.conversation.Snapshot;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.TransportKind;
 
 /**
- * The TCP listener: one {@link DispatchSession} per connection. The pipeline is
- * [PROXY header decoder] → {@link Gate} (client address, limits) → line framer (LF with an
- * optional CR before it ends a line, a bare CR does not: dispatch-server.md §2) →
- * {@link DispatchHandler}.
+ * The TCP listener: one {@link org.msnp.dispatch.conversation.Conversation} per connection. The
+ * pipeline is [PROXY header decoder] → {@link Gate} (client address, admission) →
+ * {@link DispatchHandler} (the conversation frames the lines itself).
  */
 public final class DispatchServer implements AutoCloseable {
-    private final Supplier<DispatchContext> contexts;
-    private final AtomicReference<ListenerSettings> settings;
+    private final ListenerSettings listen;
+    private final Supplier<Snapshot> snapshots;
+    private final Supplier<TrustedProxies> trusted;
     private final ConnectionObserver observer;
     private final AdmissionLimits limits;
-    private final Transport transport;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("dispatch", GlobalEventExecutor.INSTANCE);
     private Channel listener;
-    private ScheduledFuture<?> sweeper;
 
-    public DispatchServer(Supplier<DispatchContext> contexts, ListenerSettings settings, ConnectionObserver observer,
-                          int workerThreads) {
-        this.contexts = contexts;
-        this.settings = new AtomicReference<>(settings);
+    public DispatchServer(ListenerSettings listen, Supplier<Snapshot> snapshots, Supplier<TrustedProxies> trusted,
+                          AdmissionLimits limits, ConnectionObserver observer, EventLoops loops) {
+        this.listen = listen;
+        this.snapshots = snapshots;
+        this.trusted = trusted;
+        this.limits = limits;
         this.observer = observer;
-        this.limits = new AdmissionLimits(settings.limits());
-        this.transport = Transport.best();
-        this.boss = transport.group(1);
-        this.workers = transport.group(workerThreads);
+        this.loops = loops;
     }
 
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
-        ListenerSettings initial = settings.get();
-        ServerBootstrap b = transport.listener(boss, workers)
+        ServerBootstrap b = loops.listener(TransportKind.TCP, observer)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        configure(ch.pipeline(), contexts, settings.get(), initial.proxyProtocol(), limits, observer);
+                        configure(ch.pipeline(), snapshots.get(), listen.proxyProtocol(), trusted.get(), limits, observer);
                     }
                 });
-        listener = b.bind(initial.host(), initial.port()).sync().channel();
-        sweeper = workers.next().scheduleAtFixedRate(() -> limits.sweep(System.nanoTime()), 10, 10, TimeUnit.SECONDS);
+        listener = b.bind(listen.host(), listen.port()).sync().channel();
         return (InetSocketAddress) listener.localAddress();
     }
 
-    /** The per-connection pipeline. */
-    static void configure(ChannelPipeline p, Supplier<DispatchContext> contexts, ListenerSettings settings,
-                          boolean proxyProtocol, AdmissionLimits limits, ConnectionObserver observer) {
+    /** The per-connection pipeline, on one snapshot of the configuration. */
+    static void configure(ChannelPipeline p, Snapshot snapshot, boolean proxyProtocol, TrustedProxies trusted,
+                          AdmissionLimits limits, ConnectionObserver observer) {
         if (proxyProtocol) {
-            p.addLast("proxy", new HAProxyMessageDecoder());
+            p.addLast(HandlerNames.PROXY, new HAProxyMessageDecoder());
         }
-        p.addLast("gate", new Gate(limits, observer, proxyProtocol, settings.trustedProxies(), settings.loginTimeout()))
-                .addLast("framer", new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
-                .addLast("dispatch", new DispatchHandler(contexts, settings, observer));
+        Gate gate = new Gate(TransportKind.TCP, limits, observer, proxyProtocol, trusted, snapshot.settings().loginTimeout());
+        p.addLast(HandlerNames.GATE, gate)
+                .addLast(HandlerNames.DISPATCH, new DispatchHandler(snapshot, gate, observer));
     }
 
     /**
      * Runs one handshake through the real pipeline on an in-memory channel, so that its classes
      * are loaded and initialised before the first client arrives.
      */
-    public static void warmUp(DispatchContext context, ListenerSettings settings) {
+    public static void warmUp(Snapshot configured, AdmissionLimits.Thresholds thresholds) {
+        // an in-memory channel has no port to name in XFR
+        Snapshot snapshot = new Snapshot(configured.version(), configured.context(), configured.settings(),
+                java.util.Optional.of(org.msnp.dispatch.protocol.HostPort.parse("127.0.0.1:1863")));
         io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
                 new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        configure(c.pipeline(), () -> context, settings, false, new AdmissionLimits(settings.limits()),
-                                r -> r.logLine());
+                        configure(c.pipeline(), snapshot, false, TrustedProxies.LOOPBACK, new AdmissionLimits(thresholds),
+                                r -> r.summary().outcomeLabel());
                     }
                 });
         ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(
@@ -97,18 +94,8 @@ public final class DispatchServer implements AutoCloseable {
         ch.finishAndReleaseAll();
     }
 
-    /** New settings for connections accepted from now on (address, port and PROXY stay as bound). */
-    public void update(ListenerSettings next) {
-        settings.set(next);
-        limits.update(next.limits());
-    }
-
     public Transport transport() {
-        return transport;
-    }
-
-    public AdmissionLimits limits() {
-        return limits;
+        return loops.transport();
     }
 
     /** Connections open right now (admitted or not yet). */
@@ -120,32 +107,38 @@ public final class DispatchServer implements AutoCloseable {
         return listener != null && listener.isActive();
     }
 
-    /**
-     * Stops accepting, lets open conversations run for up to {@code grace}, then ends the rest.
-     */
-    public void stop(Duration grace) throws InterruptedException {
+    /** Closes the listening socket; open conversations carry on. */
+    public void stopAccepting() throws InterruptedException {
         if (listener != null) {
             listener.close().sync();
         }
-        if (sweeper != null) {
-            sweeper.cancel(false);
-        }
+    }
+
+    /**
+     * Stops accepting, lets open conversations run for up to {@code grace}, then ends the rest.
+     * The event loops belong to the caller.
+     */
+    public void stop(Duration grace) throws InterruptedException {
+        stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         for (Channel ch : connections) {
-            DispatchHandler h = ch.pipeline().get(DispatchHandler.class);
-            ChannelHandlerContext ctx = ch.pipeline().context(DispatchHandler.class);
-            if (h != null && ctx != null) {
-                ch.eventLoop().execute(() -> h.shutdown(ctx));
+            DispatchHandler h = (DispatchHandler) ch.pipeline().get(HandlerNames.DISPATCH);
+            if (h != null) {
+                ch.eventLoop().execute(() -> {
+                    if (ch.isActive() && ch.pipeline().context(HandlerNames.DISPATCH) != null) {
+                        h.shutdown();
+                    } else {
+                        ch.close();
+                    }
+                });
             } else {
                 ch.close();
             }
         }
         connections.newCloseFuture().await(5, TimeUnit.SECONDS);
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
 
     @Override

@@ -35,11 +35,22 @@ public enum Transport {
      * (the dispatch listener, the gateway, and the bench's ceiling server, which must match).
      */
     public io.netty.bootstrap.ServerBootstrap listener(EventLoopGroup boss, EventLoopGroup workers) {
+        return listener(boss, workers, org.msnp.dispatch.observe.TransportKind.TCP, reason -> { });
+    }
+
+    /**
+     * The same, telling {@code refused} the reason ({@code OUT_OF_FILES}, {@code ACCEPT_ERROR})
+     * each time {@code accept} fails; such failures are logged at most once per ten seconds.
+     */
+    public io.netty.bootstrap.ServerBootstrap listener(EventLoopGroup boss, EventLoopGroup workers,
+                                                       org.msnp.dispatch.observe.TransportKind transport,
+                                                       java.util.function.Consumer<org.msnp.dispatch.observe.Refusal> refused) {
         return new io.netty.bootstrap.ServerBootstrap()
                 .group(boss, workers)
                 .channel(serverChannel())
                 .option(io.netty.channel.ChannelOption.SO_BACKLOG, 8192)
                 .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptFailures(transport, refused))
                 .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true);
     }
 

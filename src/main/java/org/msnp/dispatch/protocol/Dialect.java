@@ -14,14 +14,19 @@ public enum Dialect {
     public static final String CVR0 = "CVR0";
 
     private static final Dialect[] VALUES = values();
+    /** The first and the last dialect: everything that names the range reads it from here. */
+    public static final Dialect FIRST = VALUES[0];
+    public static final Dialect LAST = VALUES[VALUES.length - 1];
+    /** {@code MSNP2..MSNP23}: every dialect, as a configuration range. */
+    public static final String ALL = FIRST.name() + ".." + LAST.name();
 
     public int number() {
         return ordinal() + 2;
     }
 
     public static Dialect ofNumber(int n) {
-        if (n < 2 || n > 23) {
-            throw new IllegalArgumentException("no dialect MSNP" + n + " (MSNP2..MSNP23 exist)");
+        if (n < FIRST.number() || n > LAST.number()) {
+            throw new IllegalArgumentException("no dialect MSNP" + n + " (" + ALL + " exist)");
         }
         return VALUES[n - 2];
     }
@@ -52,7 +57,7 @@ public enum Dialect {
         if (len == 6 && token.charAt(4) == '0') {
             return -1;
         }
-        return n >= 2 && n <= 23 ? n : -1;
+        return n >= 2 && n <= VALUES.length + 1 ? n : -1;
     }
 
     /** MSNP2–7: INF then USR with MD5; CVR is not a DS command. */

@@ -40,10 +40,6 @@ public final class NsPool implements NotificationServers {
         return targets;
     }
 
-    public Selection selection() {
-        return selection;
-    }
-
     public boolean anyHealthy() {
         for (NsTarget t : targets) {
             if (t.isHealthy()) {

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.msnp.dispatch.net.ConnectionRecord;
+import org.msnp.dispatch.observe.ConnectionRecord;
 
 /**
  * Over real TCP: after its closing reply the server leaves the closing to the client, for up to
@@ -89,7 +89,7 @@ class CloseAfterReplyTest {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
         ConnectionRecord r = awaitRecord();
-        assertThat(r.end()).isEqualTo("client-closed");
+        assertThat(r.end().label()).isEqualTo("client-closed");
         assertThat(r.summary().outcomeLabel()).isEqualTo("xfr");
         assertThat(r.duration()).isLessThan(Duration.ofSeconds(10));
     }
@@ -107,12 +107,12 @@ class CloseAfterReplyTest {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         }
         ConnectionRecord r = awaitRecord();
-        assertThat(r.end()).isEqualTo("close-wait");
+        assertThat(r.end().label()).isEqualTo("close-wait");
         // the handshake's own time is the time to the last reply, not the wait
         assertThat(r.replied()).isPresent();
         assertThat(r.replied().get()).isLessThan(Duration.ofMillis(400));
         assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
-        assertThat(r.logLine()).containsPattern(" end=close-wait replied=\\d+ms duration=\\d+ms$");
+        assertThat(org.msnp.dispatch.app.ConnectionLog.line(r)).containsPattern(" end=close-wait replied=\\d+ms duration=\\d+ms$");
     }
 
     @Test
@@ -145,7 +145,7 @@ class CloseAfterReplyTest {
         }
         ConnectionRecord r = awaitRecord();
         assertThat(r.summary().outcomeLabel()).isEqualTo("rejected-420");
-        assertThat(r.end()).isEqualTo("client-closed");
+        assertThat(r.end().label()).isEqualTo("client-closed");
     }
 
     @Test
@@ -160,7 +160,7 @@ class CloseAfterReplyTest {
             assertThat(awaitEof(w, 3000)).isEqualTo("eof");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         }
-        assertThat(awaitRecord().end()).isEqualTo("server-closed");
+        assertThat(awaitRecord().end().label()).isEqualTo("server-closed");
     }
 
     @Test
@@ -172,8 +172,8 @@ class CloseAfterReplyTest {
         }
         ConnectionRecord r = awaitRecord();
         assertThat(r.summary().outcomeLabel()).isEqualTo("dropped");
-        assertThat(r.end()).isEqualTo("server-closed");
+        assertThat(r.end().label()).isEqualTo("server-closed");
         assertThat(r.replied()).isEmpty();
-        assertThat(List.of(r.logLine())).allMatch(l -> l.contains(" replied=- "));
+        assertThat(List.of(org.msnp.dispatch.app.ConnectionLog.line(r))).allMatch(l -> l.contains(" replied=- "));
     }
 }

@@ -60,7 +60,7 @@ class LimitsTest {
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000);
         }
         normalClientSucceeds();
-        awaitEnd("idle-timeout");
+        awaitEnd("login-timeout");
     }
 
     @Test
@@ -102,7 +102,7 @@ class LimitsTest {
             }
             assertThat(closed).as("closed before the line was complete").isTrue();
         }
-        awaitEnd("idle-timeout");
+        awaitEnd("login-timeout");
     }
 
     @Test
@@ -164,7 +164,7 @@ class LimitsTest {
             }
         }
         assertThat(recorder.refused).contains("max-connections");
-        for (int i = 0; i < 50 && app.tcp().limits().open() > 0; i++) {
+        for (int i = 0; i < 50 && app.limits().open() > 0; i++) {
             Thread.sleep(20);
         }
         normalClientSucceeds();
@@ -196,7 +196,7 @@ class LimitsTest {
             assertThat(recorder.refused).containsExactly("max-connections-per-ip");
         }
         // the place of the closed connection is given back to the client's /64
-        for (int i = 0; i < 100 && app.tcp().limits().open() > 0; i++) {
+        for (int i = 0; i < 100 && app.limits().open() > 0; i++) {
             Thread.sleep(20);
         }
         assertThat(Wire.msnp8Login(app.tcpAddress(), "::1")).isEqualTo(NORMAL);

@@ -36,7 +36,7 @@ class ServeProcessTest {
         Path file = dir.resolve("dispatch.yaml");
         Files.writeString(file, CONFIG.formatted("10.0.0.5:1863"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Dmsnp.census.data-dir=" + ServeProcess.censusDir(), "-cp", System.getProperty("java.class.path"),
                 "org.msnp.dispatch.cli.Main", "serve", "--config", file.toString())
                 .redirectErrorStream(true).start();
         BlockingQueue<String> out = new LinkedBlockingQueue<>();

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
-import org.msnp.dispatch.net.ConnectionObserver;
-import org.msnp.dispatch.net.ConnectionRecord;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.ConnectionRecord;
 
 /** Test configurations and a recording observer. */
 final class TestServers {
@@ -16,6 +16,11 @@ final class TestServers {
     /** YAML with the listener and admin on free loopback ports, plus {@code rest}. */
     static DispatchConfig config(String rest) throws Exception {
         return ConfigLoader.parse("listen: 127.0.0.1:0\nadmin:\n  listen: 127.0.0.1:0\n" + rest, "test.yaml");
+    }
+
+    /** A whole YAML configuration as given. */
+    static DispatchConfig configRaw(String yaml) throws Exception {
+        return ConfigLoader.parse(yaml, "test.yaml");
     }
 
     /** Records every finished connection and every refusal. */
@@ -29,13 +34,13 @@ final class TestServers {
         }
 
         @Override
-        public void refused(String transport, String reason) {
-            refused.add(reason);
+        public void refused(org.msnp.dispatch.observe.TransportKind transport, org.msnp.dispatch.observe.Refusal reason) {
+            refused.add(reason.label());
         }
 
         List<String> ends() {
             synchronized (finished) {
-                return finished.stream().map(ConnectionRecord::end).toList();
+                return finished.stream().map(r -> r.end().label()).toList();
             }
         }
     }

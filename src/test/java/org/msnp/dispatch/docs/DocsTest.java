@@ -75,19 +75,65 @@ class DocsTest {
         Application app = Application.start(ConfigLoader.parse("""
                 listen: 127.0.0.1:0
                 admin: {listen: 127.0.0.1:0}
+                gateway: {enabled: true, listen: 127.0.0.1:0}
                 notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
+                limits: {max-connections-per-ip: 1, close-wait: 200ms}
                 """, "test"), r -> { });
         try {
-            app.metrics().refused("tcp", "max-connections");
+            // traffic, so that the metrics created on first use exist too: a login over TCP, a
+            // refusal (a second connection from the same address), a gateway session
+            try (java.net.Socket login = new java.net.Socket("127.0.0.1", app.tcpAddress().getPort())) {
+                login.getOutputStream().write("VER 1 MSNP8 CVR0\r\nUSR 2 TWN I a@example.com\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                login.setSoTimeout(3000);
+                assertThat(login.getInputStream().readNBytes(10)).hasSize(10);
+                try (java.net.Socket second = new java.net.Socket("127.0.0.1", app.tcpAddress().getPort())) {
+                    second.setSoTimeout(3000);
+                    assertThat(second.getInputStream().read()).isEqualTo(-1);
+                }
+                login.shutdownOutput();
+                login.getInputStream().readAllBytes();
+            }
+            java.net.http.HttpResponse<String> open = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + app.gatewayAddress().orElseThrow().getPort()
+                                    + "/gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("VER 1 MSNP8 CVR0\r\nUSR 2 TWN I a@example.com\r\n")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(open.body()).startsWith("VER 1 MSNP8 CVR0");
             app.metrics().reloaded(true);
+            for (int i = 0; i < 100 && !app.metrics().scrape().contains("transport=\"http\",verdict"); i++) {
+                Thread.sleep(20);
+            }
             List<String> names = app.metrics().scrape().lines().filter(l -> l.startsWith("msnp_"))
                     .map(l -> l.replaceAll("[{ ].*", "").replaceAll("_(bucket|count|sum|max)$", "")).distinct().toList();
-            assertThat(names).contains("msnp_connections_open", "msnp_ns_healthy", "msnp_config_reloads_total");
+            assertThat(names).contains("msnp_connections_open", "msnp_ns_healthy", "msnp_config_reloads_total",
+                    "msnp_handshakes_total", "msnp_connections_refused_total", "msnp_referrals_total",
+                    "msnp_handshake_duration_seconds", "msnp_connection_duration_seconds");
             for (String n : names) {
                 assertThat(doc).as("docs/operations.md documents %s", n).contains("`" + n + "`");
             }
         } finally {
             app.stopNow();
+        }
+    }
+
+    @Test
+    void everyCensusMetricIsDocumented(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String doc = Files.readString(Path.of("docs/operations.md"));
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        org.msnp.dispatch.config.CensusConfig config = ConfigLoader.parse("census: {data-dir: " + dir + ", node: docs}\n", "test")
+                .census();
+        try (org.msnp.dispatch.census.Census census = org.msnp.dispatch.census.Census.start(config, registry).orElseThrow()) {
+            census.count(new org.msnp.dispatch.census.CensusKey("tcp", "MSNP8", "MSNMSGR", "6.0.0602", "winnt", "0x0409",
+                    "xfr", "current"));
+            assertThat(census.flush()).isTrue();
+            List<String> names = registry.scrape().lines().filter(l -> l.startsWith("msnp_"))
+                    .map(l -> l.replaceAll("[{ ].*", "")).distinct().toList();
+            assertThat(names).contains("msnp_census_folded_total", "msnp_census_dropped_total", "msnp_census_pending_keys",
+                    "msnp_census_flush_failures_total");
+            for (String n : names) {
+                assertThat(doc).as("docs/operations.md documents %s", n).contains("`" + n + "`");
+            }
         }
     }
 

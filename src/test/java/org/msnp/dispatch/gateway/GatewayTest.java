@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.msnp.dispatch.app.Application;
 import org.msnp.dispatch.config.ConfigLoader;
-import org.msnp.dispatch.net.ConnectionObserver;
-import org.msnp.dispatch.net.ConnectionRecord;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.ConnectionRecord;
 
 /** The gateway's own behaviour, over a real HTTP client against the real listener. */
 class GatewayTest {
@@ -29,8 +29,8 @@ class GatewayTest {
     private final List<String> opened = new CopyOnWriteArrayList<>();
     private final ConnectionObserver observer = new ConnectionObserver() {
         @Override
-        public void opened(String transport) {
-            opened.add(transport);
+        public void opened(org.msnp.dispatch.observe.TransportKind transport) {
+            opened.add(transport.label());
         }
 
         @Override
@@ -136,8 +136,8 @@ class GatewayTest {
         assertThat(gw.poll(open.sessionId()).status()).isEqualTo(400);
         ConnectionRecord record = finished.poll(10, TimeUnit.SECONDS);
         assertThat(record).isNotNull();
-        assertThat(record.transport()).isEqualTo("http");
-        assertThat(record.end()).isEqualTo("idle-timeout");
+        assertThat(record.transport().label()).isEqualTo("http");
+        assertThat(record.end().label()).isEqualTo("login-timeout");
     }
 
     @Test
@@ -151,8 +151,8 @@ class GatewayTest {
         assertThat(late.status()).isEqualTo(400);
         ConnectionRecord record = finished.poll(10, TimeUnit.SECONDS);
         assertThat(record).isNotNull();
-        assertThat(record.transport()).isEqualTo("http");
-        assertThat(record.end()).isEqualTo("idle-timeout");
+        assertThat(record.transport().label()).isEqualTo("http");
+        assertThat(record.end().label()).isEqualTo("idle-timeout");
         assertThat(record.summary().dialect()).isEqualTo("MSNP8");
     }
 
@@ -162,7 +162,7 @@ class GatewayTest {
         gw.open(VER);
         ConnectionRecord record = finished.poll(10, TimeUnit.SECONDS);
         assertThat(record).isNotNull();
-        assertThat(record.end()).isEqualTo("idle-timeout");
+        assertThat(record.end().label()).isEqualTo("idle-timeout");
         assertThat(record.summary().dialect()).isEqualTo("MSNP8");
     }
 
@@ -306,10 +306,10 @@ class GatewayTest {
         ConnectionRecord record = finished.poll(10, TimeUnit.SECONDS);
         assertThat(record).isNotNull();
         assertThat(opened).containsExactly("http");
-        assertThat(record.transport()).isEqualTo("http");
-        assertThat(record.end()).isEqualTo("server-closed");
+        assertThat(record.transport().label()).isEqualTo("http");
+        assertThat(record.end().label()).isEqualTo("server-closed");
         assertThat(record.summary().outcomeLabel()).isEqualTo("xfr");
-        assertThat(record.logLine()).contains("transport=http", "dialect=MSNP8", "client=MSNMSGR/6.0.0602", "ns=10.0.0.5:1864");
+        assertThat(org.msnp.dispatch.app.ConnectionLog.line(record)).contains("transport=http", "dialect=MSNP8", "client=MSNMSGR/6.0.0602", "ns=10.0.0.5:1864");
     }
 
     @Test
@@ -321,7 +321,7 @@ class GatewayTest {
         assertThat(open.sessionClosed()).isTrue();
         ConnectionRecord record = finished.poll(10, TimeUnit.SECONDS);
         assertThat(record).isNotNull();
-        assertThat(record.end()).isEqualTo("line-too-long");
+        assertThat(record.end().label()).isEqualTo("line-too-long");
     }
 
     @Test
@@ -331,6 +331,6 @@ class GatewayTest {
         apps.remove(0).stopNow();
         ConnectionRecord record = finished.poll(10, TimeUnit.SECONDS);
         assertThat(record).isNotNull();
-        assertThat(record.end()).isEqualTo("shutdown");
+        assertThat(record.end().label()).isEqualTo("shutdown");
     }
 }

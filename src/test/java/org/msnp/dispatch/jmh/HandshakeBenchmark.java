@@ -13,7 +13,7 @@ import org.msnp.dispatch.bench.Handshake;
 import org.msnp.dispatch.bench.KnownConfig;
 import org.msnp.dispatch.bench.Mix;
 import org.msnp.dispatch.config.DispatchConfig;
-import org.msnp.dispatch.net.ConnectionRecord;
+import org.msnp.dispatch.observe.ConnectionRecord;
 import org.msnp.dispatch.protocol.Command;
 import org.msnp.dispatch.protocol.HostPort;
 import org.msnp.dispatch.protocol.Reply;
@@ -117,6 +117,7 @@ public class HandshakeBenchmark {
     @Benchmark
     public String withLogLine() {
         DispatchSession s = run();
-        return new ConnectionRecord(PEER, "tcp", s.summary(), 345_678, Duration.ofNanos(1_234_567), "client-closed").logLine();
+        return org.msnp.dispatch.app.ConnectionLog.line(new ConnectionRecord(PEER, org.msnp.dispatch.observe.TransportKind.TCP,
+                s.summary(), 345_678, Duration.ofNanos(1_234_567), org.msnp.dispatch.observe.EndReason.CLIENT_CLOSED));
     }
 }

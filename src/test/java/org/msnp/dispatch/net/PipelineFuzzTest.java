@@ -26,6 +26,7 @@ import org.msnp.dispatch.app.Contexts;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
 import org.msnp.dispatch.conformance.VectorConfig;
+import org.msnp.dispatch.observe.ConnectionRecord;
 import org.msnp.dispatch.protocol.HostPort;
 import org.msnp.dispatch.session.DispatchContext;
 
@@ -40,13 +41,15 @@ class PipelineFuzzTest {
     }
 
     static final int MAX_LINE = 256;
-    static final ListenerSettings SETTINGS = new ListenerSettings("127.0.0.1", 0, false,
-            Optional.of(HostPort.parse("10.0.0.1:1863")), Duration.ofSeconds(15), Duration.ofSeconds(60), MAX_LINE,
-            Duration.ofSeconds(5), Duration.ofSeconds(2), new AdmissionLimits.Thresholds(1_000_000, 1_000_000, 0));
+    static final org.msnp.dispatch.admission.AdmissionLimits.Thresholds THRESHOLDS =
+            new org.msnp.dispatch.admission.AdmissionLimits.Thresholds(1_000_000, 1_000_000, 0);
     /** A reply line: a login verb, its TrID and tokens; OUT; or an error code and its TrID. */
     static final String REPLY = "(VER|INF|CVR|CVQ|XFR) \\d+( [!-~]+)+|OUT|\\d{3} \\d+";
 
     private static final DispatchContext CONTEXT = context();
+    static final org.msnp.dispatch.conversation.Snapshot SNAPSHOT = new org.msnp.dispatch.conversation.Snapshot(1, CONTEXT,
+            new org.msnp.dispatch.conversation.ConversationSettings(Duration.ofSeconds(15), Duration.ofSeconds(60), MAX_LINE,
+                    Duration.ofSeconds(5), Duration.ofSeconds(2)), Optional.of(HostPort.parse("10.0.0.1:1863")));
 
     private static DispatchContext context() {
         try {
@@ -79,7 +82,8 @@ class PipelineFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
-                DispatchServer.configure(c.pipeline(), () -> CONTEXT, SETTINGS, false, new AdmissionLimits(SETTINGS.limits()), records::add);
+                DispatchServer.configure(c.pipeline(), SNAPSHOT, false, org.msnp.dispatch.admission.TrustedProxies.LOOPBACK,
+                        new org.msnp.dispatch.admission.AdmissionLimits(THRESHOLDS), records::add);
             }
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -94,7 +98,7 @@ class PipelineFuzzTest {
             drain(ch, out);
         }
         // past the close-wait: a server that ended the conversation has closed by now
-        ch.advanceTimeBy(SETTINGS.closeWait().plusSeconds(1).toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        ch.advanceTimeBy(SNAPSHOT.settings().closeWait().plusSeconds(1).toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         ch.runScheduledPendingTasks();
         drain(ch, out);
         boolean closedByServer = !ch.isOpen();
@@ -132,13 +136,13 @@ class PipelineFuzzTest {
         }
         assertThat(run.records()).as("one record per connection").hasSize(1);
         ConnectionRecord r = run.records().get(0);
-        assertThat(r.transport()).isEqualTo("tcp");
-        assertThat(r.end()).isIn("server-closed", "close-wait", "client-closed", "line-too-long", "error");
+        assertThat(r.transport().label()).isEqualTo("tcp");
+        assertThat(r.end().label()).isIn("server-closed", "close-wait", "client-closed", "line-too-long", "error");
         assertThat(r.end()).as("no exception reached the handler").isNotEqualTo("error");
         if (run.closedByServer()) {
-            assertThat(r.end()).isIn("server-closed", "close-wait", "line-too-long");
+            assertThat(r.end().label()).isIn("server-closed", "close-wait", "line-too-long");
         }
-        if (r.end().equals("close-wait")) {
+        if (r.end().label().equals("close-wait")) {
             assertThat(r.replied()).as("the server waits for the client only after a reply").isPresent();
         }
     }
@@ -204,7 +208,7 @@ class PipelineFuzzTest {
                 + "XFR 3 NS 10.0.0.5:1863 0 10.0.0.1:1863\r\n");
         assertThat(run.closedByServer()).isTrue();
         assertThat(run.records().get(0).summary().outcomeLabel()).isEqualTo("xfr");
-        assertThat(run.records().get(0).end()).isEqualTo("close-wait");
+        assertThat(run.records().get(0).end().label()).isEqualTo("close-wait");
     }
 
     @Example
@@ -214,7 +218,7 @@ class PipelineFuzzTest {
                 "\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         assertThat(run.output()).isEqualTo("VER 1 MSNP8 CVR0\r\n");
         assertThat(run.closedByServer()).isTrue();
-        assertThat(run.records().get(0).end()).isEqualTo("line-too-long");
+        assertThat(run.records().get(0).end().label()).isEqualTo("line-too-long");
         assertWellFormed(run);
     }
 
@@ -224,7 +228,7 @@ class PipelineFuzzTest {
         Run run = feed(List.of("VER 1 MSNP8 CVR0\r".getBytes(StandardCharsets.ISO_8859_1)));
         assertThat(run.output()).isEmpty();
         assertThat(run.closedByServer()).isFalse();
-        assertThat(run.records().get(0).end()).isEqualTo("client-closed");
+        assertThat(run.records().get(0).end().label()).isEqualTo("client-closed");
     }
 
     @Example

@@ -1,4 +1,4 @@
-package org.msnp.dispatch.net;
+package org.msnp.dispatch.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +29,7 @@ class AdmissionLimitsTest {
         return a instanceof AdmissionLimits.Place;
     }
 
-    static AdmissionLimits.Refusal refusal(AdmissionLimits.Admission a) {
+    static org.msnp.dispatch.observe.Refusal refusal(AdmissionLimits.Admission a) {
         return ((AdmissionLimits.Refused) a).refusal();
     }
 
@@ -38,7 +38,7 @@ class AdmissionLimitsTest {
         AdmissionLimits limits = perClient(2, 64);
         assertThat(admitted(limits.admit(ip("2001:db8:1:2::1"), NOW))).isTrue();
         assertThat(admitted(limits.admit(ip("2001:db8:1:2:ffff:ffff:ffff:ffff"), NOW))).isTrue();
-        assertThat(refusal(limits.admit(ip("2001:db8:1:2:dead:beef:0:7"), NOW))).isEqualTo(AdmissionLimits.Refusal.PER_IP);
+        assertThat(refusal(limits.admit(ip("2001:db8:1:2:dead:beef:0:7"), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.PER_IP);
         // the neighbouring /64 is another client
         assertThat(admitted(limits.admit(ip("2001:db8:1:3::1"), NOW))).isTrue();
         assertThat(limits.open()).isEqualTo(3);
@@ -49,9 +49,9 @@ class AdmissionLimitsTest {
         AdmissionLimits limits = perClient(1, 32);
         assertThat(admitted(limits.admit(ip("192.0.2.1"), NOW))).isTrue();
         assertThat(admitted(limits.admit(ip("192.0.2.2"), NOW))).isTrue();
-        assertThat(refusal(limits.admit(ip("192.0.2.1"), NOW))).isEqualTo(AdmissionLimits.Refusal.PER_IP);
+        assertThat(refusal(limits.admit(ip("192.0.2.1"), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.PER_IP);
         // an IPv4-mapped IPv6 address is the IPv4 client, not part of ::ffff:0:0/64
-        assertThat(refusal(limits.admit(ip("::ffff:192.0.2.2"), NOW))).isEqualTo(AdmissionLimits.Refusal.PER_IP);
+        assertThat(refusal(limits.admit(ip("::ffff:192.0.2.2"), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.PER_IP);
     }
 
     @Test
@@ -61,12 +61,12 @@ class AdmissionLimitsTest {
         assertThat(admitted(exact.admit(ip("2001:db8::2"), NOW))).isTrue();
         AdmissionLimits wide = perClient(1, 48);
         assertThat(admitted(wide.admit(ip("2001:db8:1:1::1"), NOW))).isTrue();
-        assertThat(refusal(wide.admit(ip("2001:db8:1:ffff::1"), NOW))).isEqualTo(AdmissionLimits.Refusal.PER_IP);
+        assertThat(refusal(wide.admit(ip("2001:db8:1:ffff::1"), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.PER_IP);
         assertThat(admitted(wide.admit(ip("2001:db8:2::1"), NOW))).isTrue();
         // a prefix that ends inside a byte
         AdmissionLimits odd = perClient(1, 60);
         assertThat(admitted(odd.admit(ip("2001:db8:0:10::1"), NOW))).isTrue();
-        assertThat(refusal(odd.admit(ip("2001:db8:0:1f::1"), NOW))).isEqualTo(AdmissionLimits.Refusal.PER_IP);
+        assertThat(refusal(odd.admit(ip("2001:db8:0:1f::1"), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.PER_IP);
         assertThat(admitted(odd.admit(ip("2001:db8:0:20::1"), NOW))).isTrue();
     }
 
@@ -76,7 +76,7 @@ class AdmissionLimitsTest {
         for (int i = 1; i <= 3; i++) {
             assertThat(admitted(limits.admit(ip("2001:db8:7:7::" + i), NOW))).isTrue();
         }
-        assertThat(refusal(limits.admit(ip("2001:db8:7:7::99"), NOW))).isEqualTo(AdmissionLimits.Refusal.RATE);
+        assertThat(refusal(limits.admit(ip("2001:db8:7:7::99"), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.RATE);
         assertThat(admitted(limits.admit(ip("2001:db8:7:8::1"), NOW))).isTrue();
     }
 
@@ -98,7 +98,7 @@ class AdmissionLimitsTest {
         byte[] fe80 = NetUtil.createByteArrayFromIpAddressString("fe80::1");
         assertThat(admitted(limits.admit(Optional.of(java.net.Inet6Address.getByAddress(null, fe80, 1)), NOW))).isTrue();
         assertThat(refusal(limits.admit(Optional.of(java.net.Inet6Address.getByAddress(null, fe80, 2)), NOW)))
-                .isEqualTo(AdmissionLimits.Refusal.PER_IP);
+                .isEqualTo(org.msnp.dispatch.observe.Refusal.PER_IP);
     }
 
     @Test
@@ -107,7 +107,7 @@ class AdmissionLimitsTest {
         assertThat(admitted(limits.admit(Optional.empty(), NOW))).isTrue();
         assertThat(admitted(limits.admit(Optional.empty(), NOW))).isTrue();
         AdmissionLimits.Place client = (AdmissionLimits.Place) limits.admit(ip("192.0.2.1"), NOW);
-        assertThat(refusal(limits.admit(Optional.empty(), NOW))).isEqualTo(AdmissionLimits.Refusal.MAX_CONNECTIONS);
+        assertThat(refusal(limits.admit(Optional.empty(), NOW))).isEqualTo(org.msnp.dispatch.observe.Refusal.MAX_CONNECTIONS);
         limits.release(client);
         assertThat(limits.open()).isEqualTo(2);
     }

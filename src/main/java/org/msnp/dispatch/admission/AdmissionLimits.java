@@ -1,4 +1,4 @@
-package org.msnp.dispatch.net;
+package org.msnp.dispatch.admission;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -6,29 +6,16 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.msnp.dispatch.observe.Refusal;
 
 /**
- * Connection limits of one listener: open connections overall and per client, and the rate of new
+ * Connection limits, one set for every listener (the TCP listener and the gateway's HTTP
+ * connections count against the same numbers): open connections overall and per client, and the rate of new
  * connections per client (a token bucket holding one second's worth). A client is an IPv4 address,
  * or an IPv6 prefix ({@code /64} by default): one IPv6 host usually holds a whole /64 and could
  * take a fresh address for every connection. Thresholds can change on reload; the counts carry on.
  */
 public final class AdmissionLimits {
-
-    /** Why a connection was refused; the metric label. */
-    public enum Refusal {
-        MAX_CONNECTIONS("max-connections"), PER_IP("max-connections-per-ip"), RATE("connection-rate");
-
-        private final String label;
-
-        Refusal(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
 
     /**
      * The thresholds; {@code perIpPerSecond} 0 turns the rate limit off; {@code ipv6PrefixLength}
@@ -138,7 +125,7 @@ public final class AdmissionLimits {
     }
 
     /** Forgets clients with no open connection and a full bucket; called now and then. */
-    void sweep(long nowNanos) {
+    public void sweep(long nowNanos) {
         Thresholds t = thresholds;
         for (InetAddress a : byAddress.keySet()) {
             byAddress.computeIfPresent(a, (k, p) ->

@@ -1,6 +1,9 @@
-package org.msnp.dispatch.net;
+package org.msnp.dispatch.admission;
 
 import io.netty.channel.ChannelHandlerContext;
+import org.msnp.dispatch.observe.ConnectionObserver;
+import org.msnp.dispatch.observe.Refusal;
+import org.msnp.dispatch.observe.TransportKind;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
@@ -19,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * On a PROXY listener a peer outside the {@link TrustedProxies} is refused before its header is
  * read, and a trusted proxy is never counted as a client itself: only the client its header names.
  */
-final class Gate extends ChannelInboundHandlerAdapter {
+public final class Gate extends ChannelInboundHandlerAdapter {
+    private final TransportKind transport;
     private final AdmissionLimits limits;
     private final ConnectionObserver observer;
     private final boolean proxyProtocol;
@@ -32,8 +36,13 @@ final class Gate extends ChannelInboundHandlerAdapter {
     private boolean refused;
     private ScheduledFuture<?> headerTimer;
 
-    Gate(AdmissionLimits limits, ConnectionObserver observer, boolean proxyProtocol, TrustedProxies trusted,
-         Duration headerTimeout) {
+    /**
+     * @param trusted       the proxies whose PROXY headers are believed (with {@code proxyProtocol})
+     * @param headerTimeout how long a PROXY header may take
+     */
+    public Gate(TransportKind transport, AdmissionLimits limits, ConnectionObserver observer, boolean proxyProtocol,
+                TrustedProxies trusted, Duration headerTimeout) {
+        this.transport = transport;
         this.limits = limits;
         this.observer = observer;
         this.proxyProtocol = proxyProtocol;
@@ -46,10 +55,10 @@ final class Gate extends ChannelInboundHandlerAdapter {
         if (proxyProtocol) {
             if (!trusted.trusts(inet(ctx.channel().remoteAddress()))) {
                 // closed before the first read: its header is never decoded, let alone believed
-                refuse(ctx, "untrusted-proxy");
+                refuse(ctx, Refusal.UNTRUSTED_PROXY);
                 return;
             }
-            headerTimer = ctx.executor().schedule(() -> refuse(ctx, "proxy-header-timeout"),
+            headerTimer = ctx.executor().schedule(() -> refuse(ctx, Refusal.PROXY_HEADER_TIMEOUT),
                     headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
@@ -97,19 +106,19 @@ final class Gate extends ChannelInboundHandlerAdapter {
     }
 
     /** The client: from the PROXY header, else the socket's peer. */
-    InetSocketAddress client(io.netty.channel.Channel ch) {
+    public InetSocketAddress client(io.netty.channel.Channel ch) {
         return client != null ? client : inet(ch.remoteAddress());
     }
 
     /** The address the client connected to: the PROXY header's destination, else the socket's. */
-    InetSocketAddress reached(io.netty.channel.Channel ch) {
+    public InetSocketAddress reached(io.netty.channel.Channel ch) {
         return reached != null ? reached : inet(ch.localAddress());
     }
 
     private void admit(ChannelHandlerContext ctx, Optional<InetAddress> client) {
         AdmissionLimits.Admission a = limits.admit(client, System.nanoTime());
         if (a instanceof AdmissionLimits.Refused r) {
-            refuse(ctx, r.refusal().label());
+            refuse(ctx, r.refusal());
             return;
         }
         admitted = (AdmissionLimits.Place) a;
@@ -120,16 +129,16 @@ final class Gate extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (admitted == null) {
             // a connection without a valid PROXY header on a PROXY listener, or reset early
-            refuse(ctx, proxyProtocol ? "proxy-header" : "error");
+            refuse(ctx, proxyProtocol ? Refusal.PROXY_HEADER : Refusal.ERROR);
             return;
         }
         ctx.fireExceptionCaught(cause);
     }
 
-    private void refuse(ChannelHandlerContext ctx, String reason) {
+    private void refuse(ChannelHandlerContext ctx, Refusal reason) {
         if (!refused) {
             refused = true;
-            observer.refused("tcp", reason);
+            observer.refused(transport, reason);
         }
         ctx.close();
     }

@@ -1,4 +1,4 @@
-package org.msnp.dispatch.net;
+package org.msnp.dispatch.app;
 
 /**
  * Values in logfmt (the {@code key=value} convention of the connection log). A value made only of

@@ -1,4 +1,4 @@
-package org.msnp.dispatch.net;
+package org.msnp.dispatch.admission;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
