@@ -1,103 +1,165 @@
 package org.msnp.dispatch.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import jakarta.servlet.SessionTrackingMode;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code GET /metrics} (Prometheus text) and {@code GET /health} (JSON; 200 up, 503 down). */
+/**
+ * The admin listener (Javalin on Jetty): {@code GET /metrics} (Prometheus text), {@code GET /health}
+ * (JSON; 200 up, 503 down), the login page and the operator's pages under {@code /}, served from
+ * {@code src/main/resources/admin/public}. {@link Access} decides who gets in; the connector bounds
+ * what anyone can hold: a few threads, {@code maxConnections} connections (more wait unaccepted),
+ * {@code requestTimeout} of silence, small requests.
+ */
 public final class AdminServer implements AutoCloseable {
     /** What /health reports. */
     public record Health(boolean up, Map<String, Object> body) {
     }
 
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** Enough for a few page loads and scrapes at once; the server runs on small machines. */
+    static final int MAX_THREADS = 8;
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    static final long MAX_BODY_BYTES = 16 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("msnp.admin");
     private static final ObjectMapper JSON = new ObjectMapper();
+
     private final DispatchMetrics metrics;
     private final Supplier<Health> health;
-    private Channel channel;
+    private final AdminSettings settings;
+    private final Access access;
+    private Javalin app;
+    private ServerConnector connector;
 
-    public AdminServer(DispatchMetrics metrics, Supplier<Health> health) {
+    public AdminServer(DispatchMetrics metrics, Supplier<Health> health, AdminSettings settings) {
         this.metrics = metrics;
         this.health = health;
+        this.settings = settings;
+        this.access = new Access(settings, new LoginLimiter(5, Duration.ofMinutes(1), System::nanoTime));
     }
 
-    public InetSocketAddress start(EventLoopGroup group, Class<? extends ServerChannel> type, String host, int port)
-            throws InterruptedException {
-        channel = new ServerBootstrap().group(group).channel(type)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
-                    }
-                }).bind(host, port).sync().channel();
-        return (InetSocketAddress) channel.localAddress();
+    /** Binds and starts; returns the bound address. */
+    public InetSocketAddress start() {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+        threads.setName("admin-http");
+        threads.setReservedThreads(0);
+        app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.startup.startupWatcherEnabled = false;
+            c.jetty.threadPool = threads;
+            c.http.maxRequestSize = MAX_BODY_BYTES;
+            c.http.generateEtags = false;
+            c.jetty.modifyServer(server -> server.setStopTimeout(1000));
+            c.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+            });
+            c.jetty.addConnector((server, http) -> {
+                // one acceptor and one selector thread: the rest of the pool serves requests
+                connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                connector.setIdleTimeout(settings.requestTimeout().toMillis());
+                connector.setAcceptQueueSize(settings.maxConnections());
+                server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
+                return connector;
+            });
+            c.jetty.modifyServletContextHandler(context -> context.setSessionHandler(sessions(settings)));
+            c.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/admin/public";
+                files.location = Location.CLASSPATH;
+            });
+            c.routes.before(access::before);
+            c.routes.get(Access.HEALTH, this::health);
+            c.routes.head(Access.HEALTH, this::health);
+            c.routes.get(Access.METRICS, this::metrics);
+            c.routes.head(Access.METRICS, this::metrics);
+            c.routes.get(Access.LOGIN, access::loginPage);
+            c.routes.post(Access.LOGIN, access::login);
+            c.routes.post(Access.LOGOUT, access::logout);
+            c.routes.error(404, ctx -> ctx.contentType("text/plain; charset=utf-8").result("not found\n"));
+            c.routes.exception(Exception.class, AdminServer::failed);
+        });
+        app.start();
+        return new InetSocketAddress(settings.host(), connector.getLocalPort());
     }
 
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
-            String path = new QueryStringDecoder(req.uri()).path();
-            FullHttpResponse res;
-            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-                res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n", "text/plain");
-            } else if (path.equals("/metrics")) {
-                res = text(HttpResponseStatus.OK, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
-            } else if (path.equals("/health")) {
-                Health h = health.get();
-                res = text(h.up() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        JSON.writeValueAsString(h.body()) + "\n", "application/json");
-            } else {
-                res = text(HttpResponseStatus.NOT_FOUND, "try /metrics or /health\n", "text/plain");
-            }
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
-            HttpUtil.setKeepAlive(res, keepAlive);
-            if (keepAlive) {
-                ctx.writeAndFlush(res);
-            } else {
-                ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-            }
+    private void health(Context ctx) throws Exception {
+        Health h = health.get();
+        ctx.status(h.up() ? 200 : 503).contentType("application/json").result(JSON.writeValueAsString(h.body()) + "\n");
+    }
+
+    private void metrics(Context ctx) {
+        ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape());
+    }
+
+    private static void failed(Exception e, Context ctx) {
+        if (e instanceof HttpResponseException r) {
+            ctx.status(r.getStatus()).contentType("text/plain; charset=utf-8").result(r.getStatus() == 413
+                    ? "request too large\n" : "bad request\n");
+            return;
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
+        LOG.warn("request failed: {}", e.getClass().getName());
+        LOG.debug("request failed", e);
+        ctx.status(500).contentType("text/plain; charset=utf-8").result("internal error\n");
     }
 
-    private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-        return res;
+    private static SessionHandler sessions(AdminSettings settings) {
+        SessionHandler s = new SessionHandler();
+        s.setSessionCookie("msnp_admin");
+        s.setHttpOnly(true);
+        s.setSameSite(HttpCookie.SameSite.STRICT);
+        s.setSecureCookies(settings.access().map(AdminSettings.Access::secureCookie).orElse(false));
+        s.setSecureRequestOnly(false);
+        s.setUsingUriParameters(false);
+        s.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
+        s.setMaxInactiveInterval((int) Access.sessionIdle().toSeconds());
+        return s;
+    }
+
+    /** Takes the credentials of a reloaded configuration (the rest needs a restart). */
+    public void update(AdminSettings next) {
+        access.update(next.access());
+    }
+
+    /** Whether requests need credentials. */
+    public boolean authRequired() {
+        return access.required();
+    }
+
+    /** Connections the listener holds now, as its connector counts them. */
+    public int openConnections() {
+        return connector == null ? 0 : connector.getConnectedEndPoints().size();
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (channel != null) {
-            channel.close().sync();
+    public void close() {
+        if (app != null) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("listener did not stop cleanly: {}", e.toString());
+            }
+            app = null;
         }
     }
 }

@@ -83,7 +83,7 @@ public final class Application implements AutoCloseable {
                 : ConnectionObserver.of(metrics, observer);
         this.tcp = new DispatchServer(Wiring.tcpListener(config), () -> wiring.get().snapshot(),
                 () -> wiring.get().trustedProxies(), limits, observers, loops);
-        this.admin = new AdminServer(metrics, this::health);
+        this.admin = new AdminServer(metrics, this::health, config.admin().settings());
     }
 
     /** Starts the listeners of {@code config}; with a file, watches it and reloads on change. */
@@ -127,8 +127,7 @@ public final class Application implements AutoCloseable {
         }
         metrics.bindJvmMetrics();
         if (config.admin().enabled()) {
-            BindAddress a = config.admin().listen();
-            adminAddress = admin.start(service, Transport.best().serverChannel(), a.host(), a.port());
+            adminAddress = admin.start();
         }
         if (file.isPresent()) {
             synchronized (reloading) {
@@ -312,6 +311,7 @@ public final class Application implements AutoCloseable {
                             g.maxSessionsPerIp(), g.maxBodyBytes(), g.acceptIps(), g.requestTimeout(), g.keepAliveTimeout()))));
         }
         limits.update(w.thresholds());
+        admin.update(next.admin().settings());
     }
 
     private static List<String> needsRestart(DispatchConfig a, DispatchConfig b) {
@@ -322,9 +322,7 @@ public final class Application implements AutoCloseable {
         if (!a.proxyProtocol().equals(b.proxyProtocol())) {
             keys.add("proxy-protocol");
         }
-        if (!a.admin().equals(b.admin())) {
-            keys.add("admin");
-        }
+        keys.addAll(a.admin().restartKeys(b.admin()));
         if (!a.gateway().enabled().equals(b.gateway().enabled())) {
             keys.add("gateway.enabled");
         }

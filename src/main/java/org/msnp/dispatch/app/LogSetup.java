@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 /**
  * The server's logging, set up in code rather than from XML (reading logback.xml cost a fifth
  * of the start-up time): standard output through an asynchronous appender, one line per event,
- * level from {@code MSNP_LOG_LEVEL} (default INFO), Netty at WARN. A file named by
+ * level from {@code MSNP_LOG_LEVEL} (default INFO), Netty and Jetty at WARN, Javalin off. A file named by
  * {@code -Dlogback.configurationFile=…} replaces all of this.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
@@ -47,6 +47,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(Level.toLevel(System.getenv().getOrDefault("MSNP_LOG_LEVEL", "INFO"), Level.INFO));
         root.addAppender(async);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // the admin listener's web stack: its start-up chatter and banner stay out of the log;
+        // Javalin reports nothing the admin listener does not report itself
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("io.javalin").setLevel(Level.OFF);
         // the census database: its pool and migrations speak only when something is wrong
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);

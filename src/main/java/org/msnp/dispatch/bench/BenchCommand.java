@@ -118,6 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--startup-java-opts", paramLabel = "OPTS", description = "JVM options of the started process")
     String startupJavaOpts = "";
 
+    @Option(names = "--startup-admin", description = "with --startup: the started server also opens its admin listener "
+            + "(loopback, a free port), as `serve` does by default")
+    boolean startupAdmin;
+
     @Option(names = "--server-log", paramLabel = "FILE|none", description = "where the --self server writes its "
             + "connection log (default: ${DEFAULT-VALUE}); none: no connection log at all")
     String serverLog = "/dev/null";
@@ -560,7 +564,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path config = Files.createTempFile("msnp-bench-startup-", ".yaml");
         try {
-            Files.writeString(config, KnownConfig.yaml("127.0.0.1:" + port, "60s"));
+            String yaml = KnownConfig.yaml("127.0.0.1:" + port, "60s");
+            if (startupAdmin) {
+                yaml = yaml.replace("admin:\n  enabled: false\n", "admin:\n  listen: \"127.0.0.1:" + freePort(loopback) + "\"\n");
+            }
+            Files.writeString(config, yaml);
             List<String> cmd = new ArrayList<>();
             cmd.add(javaExecutable());
             if (!startupJavaOpts.isBlank()) {
@@ -582,6 +590,12 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         } finally {
             Files.deleteIfExists(config);
+        }
+    }
+
+    private static int freePort(InetAddress address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, address)) {
+            return s.getLocalPort();
         }
     }
 

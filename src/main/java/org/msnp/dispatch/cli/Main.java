@@ -3,11 +3,11 @@ package org.msnp.dispatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code msnp-dispatch serve | check-config | probe | bench | census}. */
+/** {@code msnp-dispatch serve | check-config | probe | bench | census | admin}. */
 @Command(name = "msnp-dispatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MSN Messenger protocol (MSNP) Dispatch Server.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class, PolicyCommand.class,
-                CensusCommand.class})
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ProbeCommand.class, org.msnp.dispatch.bench.BenchCommand.class,
+                PolicyCommand.class, CensusCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -56,7 +56,10 @@ final class ServeCommand implements Callable<Integer> {
         log.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
                 app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
                 (System.nanoTime() - started) / 1_000_000);
-        app.adminAddress().ifPresent(a -> log.info("metrics and health on http://{}/metrics and /health", hostPort(a)));
+        app.adminAddress().ifPresent(a -> log.info("admin listener on http://{}/ (/metrics, /health{})", hostPort(a),
+                c.admin().auth() == null ? "; no authentication, loopback only"
+                        : c.admin().auth().openMetrics() ? "; login or bearer token required, /metrics open"
+                        : "; login or bearer token required"));
         log.info("{}", Summary.of(c));
         OpenFileLimit.ofProcess().ifPresent(limit -> OpenFileLimit.warning(c, limit).ifPresent(log::warn));
 

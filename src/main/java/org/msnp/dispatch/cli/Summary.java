@@ -16,6 +16,7 @@ final class Summary {
                 + c.versionPolicy().rules().size() + " version rule(s), unknown clients: "
                 + c.versionPolicy().unknownClients().name().toLowerCase().replace('_', '-')
                 + (c.gateway().enabled() ? ", HTTP gateway on " + c.gateway().listen() : ", HTTP gateway off")
-                + (c.admin().enabled() ? ", admin (metrics, health) on " + c.admin().listen() : ", admin listener off");
+                + (c.admin().enabled() ? ", admin (metrics, health) on " + c.admin().listen()
+                        + (c.admin().auth() != null ? " with credentials" : "") : ", admin listener off");
     }
 }

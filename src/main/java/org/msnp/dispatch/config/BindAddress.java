@@ -27,6 +27,24 @@ public record BindAddress(String host, int port) {
         }
     }
 
+    /**
+     * True for {@code localhost} and loopback literals ({@code 127.0.0.0/8}, {@code ::1}). Other
+     * names are not resolved (no DNS while reading a configuration) and count as not loopback.
+     */
+    public boolean isLoopback() {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + port;

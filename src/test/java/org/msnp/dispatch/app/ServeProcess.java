@@ -93,7 +93,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** The admin listener, from the start-up line. */
     InetSocketAddress admin() throws InterruptedException {
-        return address(await("metrics and health on"), "http://127\\.0\\.0\\.1:(\\d+)/metrics");
+        return address(await("admin listener on"), "http://127\\.0\\.0\\.1:(\\d+)/");
     }
 
     private static InetSocketAddress address(String line, String regex) {
