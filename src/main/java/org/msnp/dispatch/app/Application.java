@@ -350,6 +350,9 @@ public final class Application implements AutoCloseable {
         if (!listening) {
             reasons.add("the dispatch listener is not open");
         }
+        if (draining) {
+            reasons.add("draining for shutdown");
+        }
         long healthy = p.targets().stream().filter(t -> t.isHealthy()).count();
         if (healthy == 0) {
             reasons.add(p.targets().isEmpty() ? "no Notification Server is configured" : "no Notification Server is healthy");
@@ -409,11 +412,25 @@ public final class Application implements AutoCloseable {
         return wiring.get().snapshot().version();
     }
 
-    /** Graceful stop: no new connections, open ones get the configured grace period. */
+    /**
+     * Graceful stop: first {@code limits.shutdown-drain} with {@code /health} answering 503 while
+     * the listeners still accept (a load balancer stops sending new clients), then no new
+     * connections and the configured grace period for the open ones.
+     */
     @Override
     public void close() throws InterruptedException {
+        java.time.Duration drain = config.limits().shutdownDrain();
+        if (!drain.isZero()) {
+            draining = true;
+            LOG.info("draining: /health answers 503 for {} before the listeners close",
+                    org.msnp.dispatch.config.Durations.format(drain));
+            Thread.sleep(drain.toMillis());
+        }
         stop(config.limits().shutdownGrace());
     }
+
+    /** Set while the server drains before it stops: /health fails so that balancers look elsewhere. */
+    private volatile boolean draining;
 
     /** Stops at once, without a grace period (tests). */
     public void stopNow() throws InterruptedException {

@@ -261,8 +261,8 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
     public record Limits(Duration idleTimeout, Duration loginTimeout, Integer maxLineLength, Integer maxConnections,
                          Integer maxConnectionsPerIp, Integer newConnectionsPerIpPerSecond, Integer ipv6PrefixLength,
                          Duration closeWait,
-                         Duration closeLinger, Duration shutdownGrace) {
-        static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null, null, null);
+                         Duration closeLinger, Duration shutdownDrain, Duration shutdownGrace) {
+        static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null, null, null, null, null);
 
         public Limits {
             idleTimeout = orDefault(idleTimeout, Duration.ofSeconds(60));
@@ -294,6 +294,10 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
             closeWait = orDefault(closeWait, Duration.ofSeconds(5));
             positive("close-wait", closeWait);
             closeLinger = orDefault(closeLinger, Duration.ofSeconds(2));
+            shutdownDrain = orDefault(shutdownDrain, Duration.ZERO);
+            if (shutdownDrain.isNegative() || shutdownDrain.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new BadValue("shutdown-drain", "shutdown-drain must be 0s..10m, got " + Durations.format(shutdownDrain));
+            }
             shutdownGrace = orDefault(shutdownGrace, Duration.ofSeconds(10));
         }
     }

@@ -50,4 +50,40 @@ class ShutdownTest {
         }
         assertThat(recorder.ends()).containsExactlyInAnyOrder("client-closed", "shutdown");
     }
+
+    @Test
+    void aDrainingServerFailsItsHealthCheckWhileItStillServes() throws Exception {
+        Application app = Application.start(TestServers.config("""
+                public-address: 10.0.0.1:1863
+                notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
+                limits: {shutdown-drain: 1500ms, shutdown-grace: 1s, close-wait: 200ms}
+                """), r -> { });
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI health = java.net.URI.create("http://127.0.0.1:" + app.adminAddress().orElseThrow().getPort() + "/health");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(health).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        Thread stopper = new Thread(() -> {
+            try {
+                app.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stopper.start();
+        java.net.http.HttpResponse<String> during = null;
+        for (int i = 0; i < 50; i++) {
+            during = http.send(java.net.http.HttpRequest.newBuilder(health).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (during.statusCode() == 503) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(during.statusCode()).isEqualTo(503);
+        assertThat(during.body()).contains("draining for shutdown");
+        // still served while the balancer notices
+        assertThat(Wire.msnp8Login(app.tcpAddress(), null)).last().isEqualTo("XFR 3 NS 10.0.0.5:1863 0 10.0.0.1:1863");
+        stopper.join(15_000);
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(app.tcp().isListening()).isFalse();
+    }
 }

@@ -93,6 +93,10 @@ class DocsTest {
                 login.shutdownOutput();
                 login.getInputStream().readAllBytes();
             }
+            // the login's place is given back once the server has closed its side too
+            for (int i = 0; i < 150 && app.limits().open() > 0; i++) {
+                Thread.sleep(20);
+            }
             java.net.http.HttpResponse<String> open = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create("http://127.0.0.1:" + app.gatewayAddress().orElseThrow().getPort()
                                     + "/gateway/gateway.dll?Action=open&Server=NS&IP=messenger.hotmail.com"))
