@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
                 app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
                 (System.nanoTime() - started) / 1_000_000);
         app.adminAddress().ifPresent(a -> log.info("metrics and health on http://{}/metrics and /health", hostPort(a)));
-        log.info("{}", Summary.of(c));
+        log.info("{}", Summary.of(app.config()));
         OpenFileLimit.ofProcess().ifPresent(limit -> OpenFileLimit.warning(c, limit).ifPresent(log::warn));
 
         signals.awaitStop();
