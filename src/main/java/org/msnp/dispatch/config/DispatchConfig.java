@@ -37,7 +37,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
     public DispatchConfig {
         listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
         proxyProtocol = orDefault(proxyProtocol, false);
-        if (proxyProtocolTrusted != null && proxyProtocolTrusted.contains(null)) {
+        if (proxyProtocolTrusted != null && proxyProtocolTrusted.stream().anyMatch(java.util.Objects::isNull)) {
             throw new BadValue("proxy-protocol-trusted", "proxy-protocol-trusted must not contain an empty entry");
         }
         proxyProtocolTrusted = proxyProtocolTrusted == null ? LOOPBACK : List.copyOf(proxyProtocolTrusted);

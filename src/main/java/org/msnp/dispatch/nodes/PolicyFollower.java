@@ -234,7 +234,14 @@ public final class PolicyFollower implements AutoCloseable {
     }
 
     private boolean offer(PolicyDocument doc, Target target, LoadedFrom from) {
-        Optional<String> refusal = target.apply(doc);
+        Optional<String> refusal;
+        try {
+            refusal = target.apply(doc);
+        } catch (RuntimeException e) {
+            // a fault of this node, not of the database: the version is not tried again
+            LOG.error("policy: {} could not be applied", doc.source(), e);
+            refusal = Optional.of(doc.source() + ": could not be applied: " + e);
+        }
         if (refusal.isPresent()) {
             refusedVersion = doc.version().version();
             refusedReason = Text.printable(refusal.get(), 500);
