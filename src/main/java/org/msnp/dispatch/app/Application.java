@@ -19,6 +19,7 @@ import org.msnp.dispatch.config.BindAddress;
 import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
+import org.msnp.dispatch.config.SharedKeys;
 import org.msnp.dispatch.gateway.GatewayServer;
 import org.msnp.dispatch.admission.AdmissionLimits;
 import org.msnp.dispatch.census.Census;
@@ -33,7 +34,6 @@ import org.msnp.dispatch.nodes.PolicyDocument;
 import org.msnp.dispatch.nodes.PolicyFollower;
 import org.msnp.dispatch.nodes.PolicyStatus;
 import org.msnp.dispatch.nodes.PolicyStore;
-import org.msnp.dispatch.config.SharedKeys;
 import org.msnp.dispatch.observe.ConnectionObserver;
 import org.msnp.dispatch.admission.TrustedProxies;
 import org.msnp.dispatch.routing.HealthChecker;
@@ -128,7 +128,7 @@ public final class Application implements AutoCloseable {
                     shared[0] = sharedOf(doc);
                     return Optional.empty();
                 } catch (ConfigException e) {
-                    LOG.error("policy: {} cannot be used: {}", doc.source(), e.getMessage());
+                    LOG.error("policy: not applied at start: {}", e.getMessage());
                     return Optional.of(e.getMessage());
                 }
             });
@@ -322,7 +322,9 @@ public final class Application implements AutoCloseable {
     /**
      * Applies a configuration that comes from elsewhere than the file (a published policy
      * version, a tool): the reload path without reading the file. The same atomic swap, metrics
-     * and log lines; keys that need a restart are kept and named in the log.
+     * and log lines; keys that need a restart are kept and named in the log. With
+     * {@code policy-source: database}, the next published version is applied over the node's own
+     * file again, not over {@code next}.
      *
      * @param source names the configuration in the log: {@code configuration reloaded from <source>}
      */

@@ -42,7 +42,11 @@ public final class Membership {
         this.dataSource = dataSource;
     }
 
-    /** Every node with a row, by name; empty when no node has written one yet. */
+    /**
+     * Every node with a row, by name; empty when no node has written one yet.
+     *
+     * @throws SQLException when the database cannot be reached (a pool gives up after 5 s)
+     */
     public List<Node> nodes() throws SQLException {
         List<Node> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
