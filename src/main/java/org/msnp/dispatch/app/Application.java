@@ -281,9 +281,36 @@ public final class Application implements AutoCloseable {
         Reload r;
         synchronized (reloading) {
             r = reloadNow();
+            lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
         }
         follower.ifPresent(PolicyFollower::wake);
         return r;
+    }
+
+    /** When the last reload was tried, and how it went. */
+    public record ReloadResult(java.time.Instant at, boolean ok, String message) {
+    }
+
+    private volatile Optional<ReloadResult> lastReload = Optional.empty();
+
+    /** The last reload tried since start (a published policy version applied or refused included); empty when none was. */
+    public Optional<ReloadResult> lastReload() {
+        return lastReload;
+    }
+
+    /**
+     * Where the running configuration came from: the file's path, or {@code embedded defaults};
+     * with {@code policy-source: database} and a published version running, followed by
+     * {@code with policy version N from <database>}.
+     */
+    public String configSource() {
+        String own = file.map(Path::toString).orElse("embedded defaults");
+        return follower.flatMap(f -> {
+            PolicyStatus s = f.status();
+            return s.version().isPresent() ? Optional.of(own + " with policy version " + s.version().getAsLong() + " from "
+                    + (s.loadedFrom() == PolicyStatus.LoadedFrom.CACHE_FILE ? "the cache file " + f.cacheFile() : s.database()))
+                    : Optional.empty();
+        }).orElse(own);
     }
 
     private Reload reloadNow() {
@@ -330,7 +357,9 @@ public final class Application implements AutoCloseable {
      */
     public Reload apply(DispatchConfig next, String source) {
         synchronized (reloading) {
-            return swapIn(next, source);
+            Reload r = swapIn(next, source);
+            lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
+            return r;
         }
     }
 
@@ -365,10 +394,13 @@ public final class Application implements AutoCloseable {
             try {
                 next = sharedOf(doc);
             } catch (ConfigException e) {
-                return Optional.of(refuse(e.getMessage()).message());
+                Reload r = refuse(e.getMessage());
+                lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
+                return Optional.of(r.message());
             }
             shared = next;
-            swapIn(SharedKeys.merge(local, next), doc.source() + " (" + follower.orElseThrow().database() + ")");
+            Reload r = swapIn(SharedKeys.merge(local, next), doc.source() + " (" + follower.orElseThrow().database() + ")");
+            lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
             return Optional.empty();
         }
     }

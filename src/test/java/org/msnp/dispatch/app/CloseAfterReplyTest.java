@@ -7,7 +7,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.msnp.dispatch.observe.ConnectionRecord;
 
@@ -16,27 +15,9 @@ import org.msnp.dispatch.observe.ConnectionRecord;
  * {@code limits.close-wait} (clients.md point 8), so a client that pipelines VER, CVR and USR and
  * looks for the end of the stream before it reads its buffer still finds its XFR.
  */
-class CloseAfterReplyTest {
+class CloseAfterReplyTest extends RunningServer {
     static final String PIPELINED = "VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS example@hotmail.com\r\n"
             + "USR 3 TWN I example@hotmail.com\r\n";
-
-    final TestServers.Recorder recorder = new TestServers.Recorder();
-    Application app;
-
-    Application start(String extra) throws Exception {
-        app = Application.start(TestServers.config("""
-                public-address: 10.0.0.1:1863
-                notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-                """ + extra), recorder);
-        return app;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.stopNow();
-        }
-    }
 
     /** Reads until EOF; "reset" when the connection was reset, "open" when nothing came in time. */
     static String awaitEof(Wire w, int millis) throws Exception {
@@ -55,11 +36,9 @@ class CloseAfterReplyTest {
     }
 
     ConnectionRecord awaitRecord() throws InterruptedException {
-        for (int i = 0; i < 300 && recorder.finished.isEmpty(); i++) {
-            Thread.sleep(10);
-        }
+        ConnectionRecord r = awaitRecord(1);
         assertThat(recorder.finished).hasSize(1);
-        return recorder.finished.get(0);
+        return r;
     }
 
     @Test

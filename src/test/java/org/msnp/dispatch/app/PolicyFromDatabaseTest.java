@@ -209,6 +209,8 @@ class PolicyFromDatabaseTest {
         assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(m -> assertThat(m).startsWith("configuration reloaded from policy version 2 (jdbc:postgresql://")
                         .doesNotContain("user="));
+        assertThat(app.lastReload().orElseThrow().ok()).isTrue();
+        assertThat(app.configSource()).endsWith("node-0.yaml with policy version 2 from " + PolicyDatabase.shown(url));
 
         // refused at publish time: nothing stored, nothing changes
         Path bad = Files.writeString(dir.resolve("bad.yaml"), POLICY.formatted("9.0.0000"));

@@ -8,27 +8,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Behind a load balancer: the PROXY header names the client for logs, limits and metrics. */
-class ProxyProtocolTest {
-    final TestServers.Recorder recorder = new TestServers.Recorder();
-    Application app;
-
-    Application start(String extra) throws Exception {
-        app = Application.start(TestServers.config("""
+class ProxyProtocolTest extends RunningServer {
+    @Override
+    String base() {
+        return """
                 proxy-protocol: true
                 notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-                """ + extra), recorder);
-        return app;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.stopNow();
-        }
+                """;
     }
 
     static final String LOGIN = "VER 1 MSNP8 CVR0\r\nUSR 2 TWN I example@hotmail.com\r\n";

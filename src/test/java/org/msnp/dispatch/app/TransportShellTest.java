@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.msnp.dispatch.observe.ConnectionRecord;
 
@@ -20,25 +19,7 @@ import org.msnp.dispatch.observe.ConnectionRecord;
  * Over real sockets: the holes an attacker found in the two transports' drifted copies, closed by
  * one conversation and one admission for both.
  */
-class TransportShellTest {
-    final TestServers.Recorder recorder = new TestServers.Recorder();
-    Application app;
-
-    Application start(String extra) throws Exception {
-        app = Application.start(TestServers.config("""
-                public-address: 10.0.0.1:1863
-                notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-                """ + extra), recorder);
-        return app;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.stopNow();
-        }
-    }
-
+class TransportShellTest extends RunningServer {
     static boolean closedWithin(Socket s, int millis) throws Exception {
         s.setSoTimeout(millis);
         InputStream in = s.getInputStream();
@@ -203,10 +184,7 @@ class TransportShellTest {
             w.send(cvr);
             assertThat(w.readToClose(3000)).hasSize(3);
         }
-        for (int i = 0; i < 100 && recorder.finished.isEmpty(); i++) {
-            Thread.sleep(20);
-        }
-        ConnectionRecord r = recorder.finished.get(0);
+        ConnectionRecord r = awaitRecord(1);
         String line = ConnectionLog.line(r);
         Map<String, String> f = parseLogfmt(line);
         assertThat(f.keySet()).containsExactly("peer", "transport", "dialect", "client", "os", "locale", "verdict", "outcome",
@@ -223,10 +201,7 @@ class TransportShellTest {
                     .getBytes(StandardCharsets.ISO_8859_1));
             assertThat(w.readToClose(3000)).hasSize(2);
         }
-        for (int i = 0; i < 100 && recorder.finished.size() < 2; i++) {
-            Thread.sleep(20);
-        }
-        Map<String, String> g = parseLogfmt(ConnectionLog.line(recorder.finished.get(1)));
+        Map<String, String> g = parseLogfmt(ConnectionLog.line(awaitRecord(2)));
         assertThat(g.get("client")).isEqualTo(nel + "/1.0");
     }
 
@@ -241,10 +216,7 @@ class TransportShellTest {
             assertThat(lines).containsExactly("VER 1 MSNP8 CVR0",
                     "CVR 2 6.0.0602 6.0.0602 6.0.0602 http://messenger.msn.com http://messenger.msn.com");
         }
-        for (int i = 0; i < 100 && recorder.finished.isEmpty(); i++) {
-            Thread.sleep(20);
-        }
-        ConnectionRecord r = recorder.finished.get(0);
+        ConnectionRecord r = awaitRecord(1);
         assertThat(r.end().label()).isEqualTo("line-too-long");
         assertThat(r.summary().outcomeLabel()).isEqualTo("cvr-answered");
         assertThat(r.replied()).isPresent();
