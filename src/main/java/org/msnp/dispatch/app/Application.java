@@ -19,6 +19,7 @@ import org.msnp.dispatch.config.BindAddress;
 import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
 import org.msnp.dispatch.config.DispatchConfig;
+import org.msnp.dispatch.config.SharedKeys;
 import org.msnp.dispatch.gateway.GatewayServer;
 import org.msnp.dispatch.admission.AdmissionLimits;
 import org.msnp.dispatch.census.Census;
@@ -26,6 +27,13 @@ import org.msnp.dispatch.gateway.GatewaySettings;
 import org.msnp.dispatch.net.DispatchServer;
 import org.msnp.dispatch.net.EventLoops;
 import org.msnp.dispatch.net.Transport;
+import org.msnp.dispatch.nodes.Heartbeat;
+import org.msnp.dispatch.nodes.Membership;
+import org.msnp.dispatch.nodes.PolicyDatabase;
+import org.msnp.dispatch.nodes.PolicyDocument;
+import org.msnp.dispatch.nodes.PolicyFollower;
+import org.msnp.dispatch.nodes.PolicyStatus;
+import org.msnp.dispatch.nodes.PolicyStore;
 import org.msnp.dispatch.observe.ConnectionObserver;
 import org.msnp.dispatch.admission.TrustedProxies;
 import org.msnp.dispatch.routing.HealthChecker;
@@ -71,8 +79,25 @@ public final class Application implements AutoCloseable {
     /** The census of finished conversations; empty when {@code census.enabled} is false. */
     private final Optional<Census> census;
 
-    private Application(DispatchConfig config, Optional<Path> file, ConnectionObserver observer) {
+    // Several nodes (docs/scaling.md). With policy-source: database, the configuration that runs is
+    // the node's own file (local) with the shared keys of the published version (shared; null
+    // while none runs: then the file's own). Both change under the reloading lock.
+    private final Optional<PolicyFollower> follower;
+    private DispatchConfig local;
+    private DispatchConfig shared;
+    private final String nodeName;
+    private com.zaxxer.hikari.HikariDataSource nodesPool;
+    private Heartbeat heartbeat;
+    private Membership membership;
+    private PolicyStore policyStore;
+
+    private Application(DispatchConfig config, DispatchConfig local, DispatchConfig shared, Optional<Path> file,
+                        ConnectionObserver observer, Optional<PolicyFollower> follower) {
         this.config = config;
+        this.local = local;
+        this.shared = shared;
+        this.follower = follower;
+        this.nodeName = Census.nodeName(local.census());
         this.file = file;
         this.service = Transport.best().group(1);
         this.pool = Contexts.pool(config);
@@ -86,10 +111,31 @@ public final class Application implements AutoCloseable {
         this.admin = new AdminServer(metrics, this::health, config.admin().settings());
     }
 
-    /** Starts the listeners of {@code config}; with a file, watches it and reloads on change. */
+    /**
+     * Starts the listeners of {@code config}; with a file, watches it and reloads on change. With
+     * {@code policy-source: database}, the shared keys come from the latest published version
+     * (or the cache file), and every version published later is applied as a reload; the file is
+     * then not watched.
+     */
     public static Application start(DispatchConfig config, Optional<Path> file, ConnectionObserver observer)
             throws InterruptedException {
-        Application app = new Application(config, file, observer);
+        Optional<PolicyFollower> follower = Optional.empty();
+        DispatchConfig[] shared = {null};
+        if (config.policySource().fromDatabase()) {
+            PolicyFollower f = new PolicyFollower(config.policySource(), config.policySource().cachePath(config.census()));
+            f.load(doc -> {
+                try {
+                    shared[0] = sharedOf(doc);
+                    return Optional.empty();
+                } catch (ConfigException e) {
+                    LOG.error("policy: not applied at start: {}", e.getMessage());
+                    return Optional.of(e.getMessage());
+                }
+            });
+            follower = Optional.of(f);
+        }
+        Application app = new Application(shared[0] == null ? config : SharedKeys.merge(config, shared[0]), config,
+                shared[0], file, observer, follower);
         try {
             app.startAll();
         } catch (Exception e) {
@@ -129,7 +175,8 @@ public final class Application implements AutoCloseable {
         if (config.admin().enabled()) {
             adminAddress = admin.start();
         }
-        if (file.isPresent()) {
+        startNodes();
+        if (file.isPresent() && follower.isEmpty()) {
             synchronized (reloading) {
                 try {
                     loadedBytes = read(file.get());
@@ -224,13 +271,19 @@ public final class Application implements AutoCloseable {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    /** Loads the file again; swaps it in if valid, keeps the running configuration if not. */
+    /**
+     * Loads the file again; swaps it in if valid, keeps the running configuration if not. With
+     * {@code policy-source: database}, the file gives the node-local keys (the shared ones stay
+     * those of the running published version) and the database is asked for a newer version.
+     */
     public Reload reload() {
+        Reload r;
         synchronized (reloading) {
-            Reload r = reloadNow();
+            r = reloadNow();
             lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
-            return r;
         }
+        follower.ifPresent(PolicyFollower::wake);
+        return r;
     }
 
     /** When the last reload was tried, and how it went. */
@@ -239,14 +292,24 @@ public final class Application implements AutoCloseable {
 
     private volatile Optional<ReloadResult> lastReload = Optional.empty();
 
-    /** The last reload tried since start; empty when none was. */
+    /** The last reload tried since start (a published policy version applied or refused included); empty when none was. */
     public Optional<ReloadResult> lastReload() {
         return lastReload;
     }
 
-    /** Where the running configuration came from: the file's path, or {@code embedded defaults}. */
+    /**
+     * Where the running configuration came from: the file's path, or {@code embedded defaults};
+     * with {@code policy-source: database} and a published version running, followed by
+     * {@code with policy version N from <database>}.
+     */
     public String configSource() {
-        return file.map(Path::toString).orElse("embedded defaults");
+        String own = file.map(Path::toString).orElse("embedded defaults");
+        return follower.flatMap(f -> {
+            PolicyStatus s = f.status();
+            return s.version().isPresent() ? Optional.of(own + " with policy version " + s.version().getAsLong() + " from "
+                    + (s.loadedFrom() == PolicyStatus.LoadedFrom.CACHE_FILE ? "the cache file " + f.cacheFile() : s.database()))
+                    : Optional.empty();
+        }).orElse(own);
     }
 
     private Reload reloadNow() {
@@ -271,11 +334,36 @@ public final class Application implements AutoCloseable {
             }
             next = ConfigLoader.parse(text, file.get().toString());
         } catch (ConfigException e) {
-            metrics.reloaded(false);
-            LOG.error("configuration not reloaded, still running the previous one: {}", e.getMessage());
-            return new Reload(false, e.getMessage());
+            return refuse(e.getMessage());
         }
-        apply(next);
+        if (follower.isPresent()) {
+            local = next;
+            if (shared != null) {
+                next = SharedKeys.merge(local, shared);
+            }
+        }
+        return swapIn(next, file.get().toString());
+    }
+
+    /**
+     * Applies a configuration that comes from elsewhere than the file (a published policy
+     * version, a tool): the reload path without reading the file. The same atomic swap, metrics
+     * and log lines; keys that need a restart are kept and named in the log. With
+     * {@code policy-source: database}, the next published version is applied over the node's own
+     * file again, not over {@code next}.
+     *
+     * @param source names the configuration in the log: {@code configuration reloaded from <source>}
+     */
+    public Reload apply(DispatchConfig next, String source) {
+        synchronized (reloading) {
+            Reload r = swapIn(next, source);
+            lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
+            return r;
+        }
+    }
+
+    private Reload swapIn(DispatchConfig next, String source) {
+        swap(next);
         metrics.reloaded(true);
         List<String> restart = needsRestart(config, next);
         DispatchConfig previous = config;
@@ -284,12 +372,54 @@ public final class Application implements AutoCloseable {
             LOG.warn("configuration reloaded, but {} only change at restart (still {})", String.join(", ", restart),
                     describeFixed(previous));
         }
-        LOG.info("configuration reloaded from {}", file.get());
+        LOG.info("configuration reloaded from {}", source);
         return new Reload(true, "reloaded");
     }
 
+    /** A configuration that cannot be used: the running one stays; counted and logged as a failed reload. */
+    private Reload refuse(String message) {
+        metrics.reloaded(false);
+        LOG.error("configuration not reloaded, still running the previous one: {}", message);
+        return new Reload(false, message);
+    }
+
+    /**
+     * A published version, applied as a reload: its shared keys over this node's own. Empty when
+     * applied; else the one-line error, and the running configuration stays.
+     */
+    private Optional<String> applyPublished(PolicyDocument doc) {
+        synchronized (reloading) {
+            DispatchConfig next;
+            try {
+                next = sharedOf(doc);
+            } catch (ConfigException e) {
+                Reload r = refuse(e.getMessage());
+                lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
+                return Optional.of(r.message());
+            }
+            shared = next;
+            Reload r = swapIn(SharedKeys.merge(local, next), doc.source() + " (" + follower.orElseThrow().database() + ")");
+            lastReload = Optional.of(new ReloadResult(java.time.Instant.now(), r.ok(), r.message()));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The configuration a published document gives: validated as a file is. A node-local key in
+     * it (which {@code policy publish} refuses, so only a hand-written row holds one) is ignored
+     * with a warning.
+     */
+    private static DispatchConfig sharedOf(PolicyDocument doc) throws ConfigException {
+        DispatchConfig parsed = ConfigLoader.parse(doc.config(), doc.source());
+        for (SharedKeys.LocalKey k : SharedKeys.localKeysIn(doc.config())) {
+            LOG.warn("policy: {}:{}: {}: a node-local key in a published version is ignored; this node's own file sets it",
+                    doc.source(), k.line(), k.key());
+        }
+        return parsed;
+    }
+
     /** Replaces context, pool and listener settings with those of {@code next}. */
-    private void apply(DispatchConfig next) {
+    private void swap(DispatchConfig next) {
         NsPool nextPool = pool;
         if (!Objects.equals(next.notificationServers(), config.notificationServers())) {
             nextPool = Contexts.pool(next);
@@ -332,11 +462,68 @@ public final class Application implements AutoCloseable {
         if (!a.census().equals(b.census())) {
             keys.add("census");
         }
+        if (!a.policySource().equals(b.policySource())) {
+            keys.add("policy-source");
+        }
+        if (!a.membership().equals(b.membership())) {
+            keys.add("membership");
+        }
         return keys;
     }
 
     private static String describeFixed(DispatchConfig c) {
         return "listen " + c.listen() + (c.proxyProtocol() ? " with PROXY protocol" : "");
+    }
+
+    // --- several nodes -------------------------------------------------------------------------
+
+    /**
+     * Follows the policy database (with {@code policy-source: database}) and writes this node's
+     * membership row to the PostgreSQL database it shares with other nodes: the policy database,
+     * else the census's when that is PostgreSQL.
+     */
+    private void startNodes() {
+        follower.ifPresent(f -> {
+            f.bind(metrics.registry());
+            f.follow(this::applyPublished);
+        });
+        DispatchConfig c = local;
+        Optional<String> url;
+        Optional<String> user;
+        Optional<String> password;
+        if (c.policySource().fromDatabase()) {
+            url = c.policySource().url();
+            user = c.policySource().user();
+            password = c.policySource().secret();
+        } else if (c.census().enabled() && c.census().jdbcUrl().startsWith("jdbc:postgresql:")) {
+            url = Optional.of(c.census().jdbcUrl());
+            user = c.census().user();
+            password = c.census().secret();
+        } else {
+            return;
+        }
+        nodesPool = PolicyDatabase.pool(url.get(), user, password);
+        membership = new Membership(nodesPool);
+        policyStore = new PolicyStore(nodesPool);
+        if (c.membership().enabled()) {
+            heartbeat = new Heartbeat(nodesPool, PolicyDatabase.shown(url.get()), nodeName, clientAddress(),
+                    c.membership().heartbeatInterval(), () -> follower
+                    .map(f -> {
+                        PolicyStatus s = f.status();
+                        return new Heartbeat.Beat(s.loadedFrom().label(), s.version());
+                    })
+                    .orElseGet(() -> new Heartbeat.Beat("file", java.util.OptionalLong.empty()))).start();
+        }
+    }
+
+    /** Where clients reach this node: {@code public-address}, else the listener's address (a wildcard as the host name). */
+    private String clientAddress() {
+        Optional<org.msnp.dispatch.protocol.HostPort> p = config.publicHostPort();
+        if (p.isPresent()) {
+            return p.get().toString();
+        }
+        return tcpAddress.getAddress().isAnyLocalAddress() ? Census.hostName() + ":" + tcpAddress.getPort()
+                : org.msnp.dispatch.protocol.HostPort.of(tcpAddress).toString();
     }
 
     // --- health -----------------------------------------------------------------------------------
@@ -363,6 +550,8 @@ public final class Application implements AutoCloseable {
         p.targets().forEach(t -> ns.put(t.address().toString(), t.isHealthy() ? "healthy" : "unhealthy"));
         body.put("notification-servers", ns);
         body.put("open-connections", tcp.openConnections());
+        body.put("node", nodeName);
+        body.put("policy", follower.map(f -> f.status().asMap()).orElseGet(() -> Map.of("source", "file")));
         if (!reasons.isEmpty()) {
             body.put("reasons", reasons);
         }
@@ -388,6 +577,29 @@ public final class Application implements AutoCloseable {
     /** The census, when enabled. */
     public Optional<Census> census() {
         return census;
+    }
+
+    /** This node's name among the nodes: {@code census.node}, else the host name. */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** Where this node stands with the published policy; empty with {@code policy-source: file}. */
+    public Optional<PolicyStatus> policyStatus() {
+        return follower.map(PolicyFollower::status);
+    }
+
+    /**
+     * The nodes sharing this node's PostgreSQL database (the policy database, else the census's);
+     * empty when there is none.
+     */
+    public Optional<Membership> membership() {
+        return Optional.ofNullable(membership);
+    }
+
+    /** The published policy versions in that database; empty when there is none. */
+    public Optional<PolicyStore> policyStore() {
+        return Optional.ofNullable(policyStore);
     }
 
     /** The admission every listener shares. */
@@ -441,6 +653,7 @@ public final class Application implements AutoCloseable {
         if (watcher != null) {
             watcher.cancel(false);
         }
+        follower.ifPresent(PolicyFollower::close);
         if (checker != null) {
             checker.close();
         }
@@ -458,6 +671,12 @@ public final class Application implements AutoCloseable {
         }
         observers.summarize();
         loops.close();
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        if (nodesPool != null) {
+            nodesPool.close();
+        }
         // after the listeners: every conversation has been counted
         census.ifPresent(Census::close);
         admin.close();

@@ -115,6 +115,16 @@ public final class Census implements AutoCloseable {
         }
     }
 
+    /** This server's node name: {@code census.node}, else the host name (also its name among the nodes, docs/scaling.md). */
+    public static String nodeName(CensusConfig config) {
+        return Databases.nodeName(config);
+    }
+
+    /** The host name as the kernel knows it, cut to what a node name may hold. */
+    public static String hostName() {
+        return Databases.hostName();
+    }
+
     /** A running census on a data source the caller owns (and closes after {@link #close}). */
     public static Census start(DataSource dataSource, String node, CensusConfig config, MeterRegistry registry) {
         return start(dataSource, node, config, registry, Clock.systemUTC(), () -> { });

@@ -52,6 +52,10 @@ public final class Main implements Runnable {
                 System.err.println("census export: " + e.getMessage());
                 return 1;
             }
+            if (e.getCommandLine().getCommand() instanceof PolicyStoreCommand p) {
+                System.err.println(p.name() + ": " + e.getMessage());
+                return 1;
+            }
             return usage.handleParseException(e, args);
         });
         return cli;

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code msnp-dispatch policy preview}: what a candidate policy would do to the clients the census saw. */
 @Command(name = "policy", description = "Work with version policies (docs/console.md).",
-        subcommands = PolicyCommand.Preview.class)
+        subcommands = {PolicyCommand.Preview.class, PolicyPublishCommand.class, PolicyHistoryCommand.class,
+                PolicyRollbackCommand.class, PolicyShowCommand.class})
 final class PolicyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -60,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
                 c.admin().auth() == null ? "; no authentication, loopback only"
                         : c.admin().auth().openMetrics() ? "; login or bearer token required, /metrics open"
                         : "; login or bearer token required"));
-        log.info("{}", Summary.of(c));
+        log.info("{}", Summary.of(app.config()));
         OpenFileLimit.ofProcess().ifPresent(limit -> OpenFileLimit.warning(c, limit).ifPresent(log::warn));
 
         signals.awaitStop();

@@ -17,6 +17,8 @@ final class Summary {
                 + c.versionPolicy().unknownClients().name().toLowerCase().replace('_', '-')
                 + (c.gateway().enabled() ? ", HTTP gateway on " + c.gateway().listen() : ", HTTP gateway off")
                 + (c.admin().enabled() ? ", admin (metrics, health) on " + c.admin().listen()
-                        + (c.admin().auth() != null ? " with credentials" : "") : ", admin listener off");
+                        + (c.admin().auth() != null ? " with credentials" : "") : ", admin listener off")
+                + (c.policySource().fromDatabase() ? ", shared keys from the policy published to "
+                        + org.msnp.dispatch.nodes.PolicyDatabase.shown(c.policySource().url().orElseThrow()) : "");
     }
 }

@@ -44,15 +44,18 @@ public final class ConfigLoader {
     }
 
     public static DispatchConfig load(Path file) throws ConfigException {
-        String text;
+        return parse(read(file), file.toString());
+    }
+
+    /** The text of a configuration file, or the one-line error {@link #load} gives when it cannot be read. */
+    public static String read(Path file) throws ConfigException {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), 0, "", "no such file");
         } catch (IOException e) {
             throw new ConfigException(file.toString(), 0, "", "cannot read: " + e.getMessage());
         }
-        return parse(text, file.toString());
     }
 
     /** Reads configuration text; {@code source} names it in error messages. */

@@ -31,12 +31,13 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
                              HostPort publicAddress, DialectSet dialects,
                              Protocol protocol, NotificationServers notificationServers,
                              List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
-                             GatewayConfig gateway, CensusConfig census) {
+                             GatewayConfig gateway, CensusConfig census, PolicySourceConfig policySource,
+                             MembershipConfig membership) {
 
     public DispatchConfig {
         listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
         proxyProtocol = orDefault(proxyProtocol, false);
-        if (proxyProtocolTrusted != null && proxyProtocolTrusted.contains(null)) {
+        if (proxyProtocolTrusted != null && proxyProtocolTrusted.stream().anyMatch(java.util.Objects::isNull)) {
             throw new BadValue("proxy-protocol-trusted", "proxy-protocol-trusted must not contain an empty entry");
         }
         proxyProtocolTrusted = proxyProtocolTrusted == null ? LOOPBACK : List.copyOf(proxyProtocolTrusted);
@@ -58,11 +59,13 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
         admin = orDefault(admin, AdminConfig.DEFAULT);
         gateway = orDefault(gateway, GatewayConfig.DEFAULT);
         census = orDefault(census, CensusConfig.DEFAULT);
+        policySource = orDefault(policySource, PolicySourceConfig.DEFAULT);
+        membership = orDefault(membership, MembershipConfig.DEFAULT);
     }
 
     /** The embedded defaults: what the server runs on without a file. */
     public static DispatchConfig defaults() {
-        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Who may send a PROXY header by default: this machine only. */
