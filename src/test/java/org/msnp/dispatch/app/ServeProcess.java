@@ -120,6 +120,11 @@ final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The process itself (its pid, its end). */
+    Process process() {
+        return process;
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
