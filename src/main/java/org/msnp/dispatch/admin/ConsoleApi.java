@@ -309,7 +309,8 @@ final class ConsoleApi {
             List<RuleMatch> rules = r.rules().stream().map(u -> new RuleMatch(u.position(), u.rule(), u.conversations(),
                     u.conversations() > 0 ? "matches" : u.namesArchs() ? "names-archs" : "dead")).toList();
             return new Preview(range.from().toString(), range.to().toString(), days, running.version(), r.conversations(),
-                    r.changed(), r.verdicts(), r.before(), r.after(), rules, r.deadRules().size(),
+                    r.changed(), r.verdicts(), r.before(), r.after(), rules,
+                    (int) rules.stream().filter(u -> u.status().equals("dead")).count(),
                     r.unknown().stream().limit(MAX_UNKNOWN).toList(), r.unknown().size(), r.skipped());
         });
     }
