@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener (Javalin on Jetty): {@code GET /metrics} (Prometheus text), {@code GET /health}
- * (JSON; 200 up, 503 down), the login page and the operator's pages under {@code /}, served from
- * {@code src/main/resources/admin/public}. {@link Access} decides who gets in; the connector bounds
+ * (JSON; 200 up, 503 down), the login page, the console's JSON API under {@code /api/}
+ * ({@link ConsoleApi}) and the operator's pages under {@code /}, served from
+ * {@code src/main/resources/admin/public} (Chart.js from its webjar under {@code /webjars/}). {@link Access} decides who gets in; the connector bounds
  * what anyone can hold: a few threads, {@code maxConnections} connections (more wait unaccepted),
  * {@code requestTimeout} of silence, small requests.
  */
@@ -42,14 +43,21 @@ public final class AdminServer implements AutoCloseable {
 
     private final DispatchMetrics metrics;
     private final Supplier<Health> health;
+    private final ConsoleApi api;
     private final AdminSettings settings;
     private final Access access;
     private Javalin app;
     private ServerConnector connector;
 
+    /** A listener whose console shows nothing of a server (no census, no pool). */
     public AdminServer(DispatchMetrics metrics, Supplier<Health> health, AdminSettings settings) {
+        this(metrics, ConsoleSource.of(health), settings);
+    }
+
+    public AdminServer(DispatchMetrics metrics, ConsoleSource console, AdminSettings settings) {
         this.metrics = metrics;
-        this.health = health;
+        this.health = console::health;
+        this.api = new ConsoleApi(console, metrics, java.time.Clock.systemUTC());
         this.settings = settings;
         this.access = new Access(settings, new LoginLimiter(5, Duration.ofMinutes(1), System::nanoTime));
     }
@@ -88,6 +96,8 @@ public final class AdminServer implements AutoCloseable {
                 files.directory = "/admin/public";
                 files.location = Location.CLASSPATH;
             });
+            // Chart.js for the dashboard, from its webjar: /webjars/chart.js/<version>/dist/chart.umd.js
+            c.staticFiles.enableWebjars();
             c.routes.before(access::before);
             c.routes.get(Access.HEALTH, this::health);
             c.routes.head(Access.HEALTH, this::health);
@@ -96,6 +106,14 @@ public final class AdminServer implements AutoCloseable {
             c.routes.get(Access.LOGIN, access::loginPage);
             c.routes.post(Access.LOGIN, access::login);
             c.routes.post(Access.LOGOUT, access::logout);
+            c.routes.get(ConsoleApi.STATUS, api::status);
+            c.routes.get(ConsoleApi.HANDSHAKES, api::handshakes);
+            c.routes.get(ConsoleApi.VERDICTS, api::verdicts);
+            c.routes.get(ConsoleApi.DIALECTS, api::dialects);
+            c.routes.get(ConsoleApi.LOCALES, api::locales);
+            c.routes.get(ConsoleApi.BUILDS, api::builds);
+            c.routes.get(ConsoleApi.NODES, api::nodes);
+            c.routes.post(ConsoleApi.PREVIEW, api::preview);
             c.routes.error(404, ctx -> ctx.contentType("text/plain; charset=utf-8").result("not found\n"));
             c.routes.exception(Exception.class, AdminServer::failed);
         });

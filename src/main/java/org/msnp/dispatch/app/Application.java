@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.msnp.dispatch.admin.AdminServer;
+import org.msnp.dispatch.admin.ConsoleSource;
 import org.msnp.dispatch.admin.DispatchMetrics;
 import org.msnp.dispatch.config.BindAddress;
 import org.msnp.dispatch.config.ConfigException;
@@ -38,6 +39,7 @@ import org.msnp.dispatch.observe.ConnectionObserver;
 import org.msnp.dispatch.admission.TrustedProxies;
 import org.msnp.dispatch.routing.HealthChecker;
 import org.msnp.dispatch.routing.NsPool;
+import org.msnp.dispatch.routing.NsTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +110,7 @@ public final class Application implements AutoCloseable {
                 : ConnectionObserver.of(metrics, observer);
         this.tcp = new DispatchServer(Wiring.tcpListener(config), () -> wiring.get().snapshot(),
                 () -> wiring.get().trustedProxies(), limits, observers, loops);
-        this.admin = new AdminServer(metrics, this::health, config.admin().settings());
+        this.admin = new AdminServer(metrics, console(), config.admin().settings());
     }
 
     /**
@@ -556,6 +558,33 @@ public final class Application implements AutoCloseable {
             body.put("reasons", reasons);
         }
         return new AdminServer.Health(reasons.isEmpty(), body);
+    }
+
+    /** What the console's pages and API read of this server. */
+    private ConsoleSource console() {
+        return new ConsoleSource() {
+            @Override
+            public RunningConfig running() {
+                DispatchConfig c = config;
+                return new RunningConfig(configVersion(), configSource(),
+                        lastReload.map(r -> new LastReload(r.at(), r.ok(), r.message())), c.versionPolicy().build());
+            }
+
+            @Override
+            public AdminServer.Health health() {
+                return Application.this.health();
+            }
+
+            @Override
+            public List<NsTarget> notificationServers() {
+                return pool.targets();
+            }
+
+            @Override
+            public Optional<Census> census() {
+                return census;
+            }
+        };
     }
 
     // --- accessors and shutdown ---------------------------------------------------------------

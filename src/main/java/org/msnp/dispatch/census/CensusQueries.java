@@ -107,6 +107,10 @@ public final class CensusQueries {
     public record BuildCount(String library, String build, long conversations) {
     }
 
+    /** Conversations of one client that reported itself (CVR/CVQ) over the range. */
+    public record ClientCount(String library, String build, String osType, String locale, long conversations) {
+    }
+
     /** All conversations in the range. */
     public long total(Range range) throws SQLException {
         List<Share> all = shares(range, "'all'");
@@ -166,6 +170,32 @@ public final class CensusQueries {
             }
         }
         return out;
+    }
+
+    /**
+     * Per client (library, build, OS type, locale) that reported itself with CVR/CVQ, summed over
+     * hours, nodes, transports, dialects and outcomes; most conversations first.
+     */
+    public List<ClientCount> clients(Range range) throws SQLException {
+        String sql = "SELECT library, build, os_type, locale, SUM(conversations) AS n FROM ("
+                + union(range, "library, build, os_type, locale, conversations")
+                + ") u WHERE library <> '-' GROUP BY library, build, os_type, locale ORDER BY n DESC, library, build, os_type, locale";
+        List<ClientCount> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            bindUnion(s, 1, range);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new ClientCount(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Conversations per node, most first. */
+    public List<Share> byNode(Range range) throws SQLException {
+        return shares(range, "node");
     }
 
     /** The nodes that have rows in the range, sorted. */

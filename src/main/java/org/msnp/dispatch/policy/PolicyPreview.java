@@ -113,6 +113,15 @@ public final class PolicyPreview {
         return new Result(total, changed, changes, before, after, rules, unknowns, skipped);
     }
 
+    /**
+     * The verdict {@code policy} gives one census client, as the preview names it ({@code current}
+     * … {@code rejected-420}); empty when the census cannot say what the client sent (client text
+     * folded into {@code other}, no report, an unreadable locale).
+     */
+    public static Optional<String> verdictOf(VersionPolicy policy, Client client) {
+        return info(client).map(i -> verdict(policy.decide(i)));
+    }
+
     private static Map<String, Long> ordered() {
         Map<String, Long> m = new LinkedHashMap<>();
         ORDER.forEach(v -> m.put(v, 0L));

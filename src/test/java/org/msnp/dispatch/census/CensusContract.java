@@ -169,6 +169,30 @@ abstract class CensusContract {
     }
 
     @Test
+    void theConsoleReadsClientsAndNodes() throws Exception {
+        DataSource ds = database();
+        Census a = census(ds, "node-a", Keys.settings());
+        Census b = census(ds, "node-b", Keys.settings());
+        count(a, Keys.MSNP8_XFR, 3);
+        count(a, Keys.NO_DIALECT, 2);
+        count(b, Keys.MSNP8_XFR, 1);
+        count(b, Keys.CVR0_CVQ, 2);
+        count(b, new CensusKey("tcp", "MSNP8", "MSNMSGR", "6.0.0602", "winnt", "0x0411", "xfr", "current"), 1);
+        assertThat(a.flush()).isTrue();
+        assertThat(b.flush()).isTrue();
+        CensusQueries q = a.queries();
+
+        // clients that reported themselves, per build, OS type and locale, most first
+        assertThat(q.clients(OCTOBER_1)).containsExactly(
+                new CensusQueries.ClientCount("MSNMSGR", "6.0.0602", "winnt", "0x0409", 4),
+                new CensusQueries.ClientCount("MSMSGS", "4.7.3001", "win", "0x0411", 2),
+                new CensusQueries.ClientCount("MSNMSGR", "6.0.0602", "winnt", "0x0411", 1));
+        assertThat(q.clients(OCTOBER_1.node("node-a"))).containsExactly(
+                new CensusQueries.ClientCount("MSNMSGR", "6.0.0602", "winnt", "0x0409", 3));
+        assertThat(q.byNode(OCTOBER_1)).containsExactly(new Share("node-a", 5), new Share("node-b", 4));
+    }
+
+    @Test
     void countingFromManyThreadsWhileFlushingLosesAndDoublesNothing() throws Exception {
         DataSource ds = database();
         Census census = census(ds, "node-a", Keys.settings());
