@@ -252,6 +252,13 @@
   function renderNodes(n) {
     fill($('nodes'), n.nodes.map((x) => row([el('td', x.node + (x.local ? ' (this one)' : '')), num(x.conversations)],
       { node: x.node, count: x.conversations })));
+    // a member that went silent or runs an older policy than the latest is flagged
+    fill($('members'), (n.members || []).map((m) => {
+      const state = m.stopped ? 'stopped' : m.stale ? 'silent' : m.behind ? 'older policy' : 'ok';
+      return row([el('td', m.name), el('td', m.address || ''),
+        el('td', m.policySource + (m.policyVersion !== null && m.policyVersion !== undefined ? ' v' + m.policyVersion : '')),
+        el('td', m.lastSeen), el('td', state)], { member: m.name, state: state });
+    }));
     const select = $('node');
     const known = new Set(Array.from(select.options).map((o) => o.value));
     n.nodes.forEach((x) => {

@@ -130,7 +130,15 @@ final class ConsoleApi {
     record Node(String node, long conversations, boolean local) {
     }
 
-    record Nodes(String from, String to, List<Node> nodes) {
+    /**
+     * A node from its heartbeat: {@code stale} (silent for three heartbeats), {@code stopped}
+     * (stopped gracefully), {@code behind} (runs an older published policy than the latest).
+     */
+    record Member(String name, String address, String policySource, Long policyVersion, String startedAt, String lastSeen,
+                  boolean stale, boolean stopped, boolean behind) {
+    }
+
+    record Nodes(String from, String to, List<Node> nodes, List<Member> members) {
     }
 
     record RuleMatch(int position, String rule, long conversations, String status) {
@@ -271,9 +279,8 @@ final class ConsoleApi {
     }
 
     /**
-     * The nodes whose conversations the census holds in the range. The place for the live
-     * membership of a cluster, once the server knows it; until then the census is what says
-     * which nodes counted what.
+     * The nodes whose conversations the census holds in the range, and the live membership of
+     * the network from the nodes' heartbeats (empty for a single node on files).
      */
     void nodes(Context ctx) throws IOException {
         answer(ctx, c -> {
@@ -283,7 +290,13 @@ final class ConsoleApi {
             for (CensusQueries.Share s : queries().byNode(range)) {
                 out.add(new Node(s.value(), s.conversations(), s.value().equals(local)));
             }
-            return new Nodes(range.from().toString(), range.to().toString(), out);
+            List<Member> members = new ArrayList<>();
+            for (org.msnp.dispatch.nodes.Membership.Node n : source.members()) {
+                members.add(new Member(n.name(), n.address(), n.policySource(),
+                        n.policyVersion().isPresent() ? n.policyVersion().getAsLong() : null, n.startedAt().toString(),
+                        n.lastSeen().toString(), n.stale(), n.stopped(), n.behind()));
+            }
+            return new Nodes(range.from().toString(), range.to().toString(), out, members);
         });
     }
 

@@ -32,6 +32,14 @@ public interface ConsoleSource {
     /** The census; empty when {@code census.enabled} is false. */
     Optional<Census> census();
 
+    /**
+     * The nodes of the network from their heartbeats (docs/scaling.md, "Membership"); empty
+     * when this node keeps no membership (a single node on files).
+     */
+    default List<org.msnp.dispatch.nodes.Membership.Node> members() throws java.sql.SQLException {
+        return List.of();
+    }
+
     /** A server with nothing to show: the embedded defaults' policy, no pool, no census. */
     static ConsoleSource of(java.util.function.Supplier<AdminServer.Health> health) {
         VersionPolicy defaults = org.msnp.dispatch.config.DispatchConfig.defaults().versionPolicy().build();

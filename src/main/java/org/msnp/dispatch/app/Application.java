@@ -571,6 +571,11 @@ public final class Application implements AutoCloseable {
             }
 
             @Override
+            public List<org.msnp.dispatch.nodes.Membership.Node> members() throws java.sql.SQLException {
+                return membership().isPresent() ? membership().get().nodes() : List.of();
+            }
+
+            @Override
             public AdminServer.Health health() {
                 return Application.this.health();
             }

@@ -201,6 +201,17 @@ class HaproxyClusterTest {
         awaitServer("c", "UP");
         long cUp = System.nanoTime();
         awaitResults(r -> r.ok() && r.node.equals("c") && r.started > cUp, 20);
+        // the dashboard's membership, from the heartbeats: a silent (killed), b and c running version 2
+        String members = "";
+        for (int i = 0; i < 100 && !(members.contains("\"name\":\"node-a\"") && members.matches("(?s).*\"name\":\"node-a\"[^}]*\"stale\":true.*")); i++) {
+            members = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + pc.admin + "/api/nodes")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            Thread.sleep(100);
+        }
+        assertThat(members).matches("(?s).*\"name\":\"node-a\"[^}]*\"stale\":true.*")
+                .matches("(?s).*\"name\":\"node-b\"[^}]*\"stale\":false.*")
+                .matches("(?s).*\"name\":\"node-c\"[^}]*\"policyVersion\":2[^}]*\"stale\":false.*");
         b.signal("TERM");
         b.await("draining: /health answers 503");
         awaitServer("b", "DOWN");
@@ -247,6 +258,7 @@ class HaproxyClusterTest {
                 census: {database-url: "%s", node: node-%s}
                 policy-source: {from: database, database-url: "%s", cache-file: "%s"}
                 limits: {shutdown-drain: %ds}
+                membership: {heartbeat-interval: 200ms}
                 """.formatted(name.charAt(0) - 'a' + 1, url, name, url, dir.resolve(name + "-cache.yaml"), DRAIN.toSeconds()));
         ServeProcess p = ServeProcess.start(file);
         nodes.add(p);
