@@ -64,9 +64,9 @@ final class ServeProcess implements AutoCloseable {
         notifyAll();
     }
 
-    /** The first line containing {@code text}, waiting for it up to 30 s. */
+    /** The first line containing {@code text}, waiting for it up to 60 s (a loaded machine starts JVMs slowly). */
     synchronized String await(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int seen = 0; ; ) {
             for (; seen < lines.size(); seen++) {
                 if (lines.get(seen).contains(text)) {
