@@ -61,6 +61,10 @@ final class TargetsCommand implements Callable<Integer> {
             + "Notification Server in one: USR … S (after GCF) ends the handshake, the client closes")
     List<String> dsNs = new ArrayList<>();
 
+    @Option(names = "--client-stays", description = "after the last reply the client does not close but waits for "
+            + "the server to (a client that ignores the XFR): latency to the close is how long a server holds such a client")
+    boolean clientStays;
+
     @Option(names = {"-c", "--concurrency"}, split = ",", paramLabel = "C[,C…]", defaultValue = "64",
             description = "handshakes in flight; several values: the whole comparison at each (default: ${DEFAULT-VALUE})")
     List<Integer> concurrency;
@@ -174,7 +178,7 @@ final class TargetsCommand implements Callable<Integer> {
     }
 
     private Ending ending(TargetSpec t) {
-        return dsNs.contains(t.name()) ? Ending.DS_NS : Ending.FOLLOW;
+        return dsNs.contains(t.name()) ? Ending.DS_NS : clientStays ? Ending.STAY : Ending.FOLLOW;
     }
 
     private int compare(List<TargetSpec> targets, String base) throws InterruptedException {
@@ -188,7 +192,11 @@ final class TargetsCommand implements Callable<Integer> {
         for (TargetSpec t : targets) {
             out.printf(Locale.ROOT, "target %-10s %s, replies checked %s%s: %s%n", t.name(),
                     org.msnp.dispatch.protocol.HostPort.of(t.address()), t.exact() ? "byte for byte" : "by shape",
-                    ending(t) == Ending.DS_NS ? ", DS+NS (the client closes after USR … S)" : "", t.origin());
+                    switch (ending(t)) {
+                        case DS_NS -> ", DS+NS (the client closes after USR … S)";
+                        case STAY -> ", the client stays after the last reply until the server closes";
+                        case FOLLOW -> "";
+                    }, t.origin());
         }
         out.printf(Locale.ROOT, "server CPU: utime+stime of the target process from /proc/PID/stat before and after "
                 + "each round, %d ticks per second (one tick = %.0f ms), divided by the round's completed handshakes; "

@@ -97,6 +97,32 @@ class TargetsCommandTest {
     }
 
     @Test
+    void aClientThatStaysIsHeldForTheCloseWaitOrLetGoAtOnce() throws Exception {
+        String known = KnownConfig.yaml("127.0.0.1:0", "60s");
+        Application waits = Application.start(org.msnp.dispatch.config.ConfigLoader.parse(
+                known.replace("limits:\n", "limits:\n  close-wait: \"400ms\"\n"), "test"), record -> { });
+        Application atOnce = Application.start(org.msnp.dispatch.config.ConfigLoader.parse(
+                known + "protocol:\n  closing: at-once\n", "test"), record -> { });
+        try {
+            Run r = bench("--target", "waits=127.0.0.1:" + waits.tcpAddress().getPort(), "--target",
+                    "at-once=127.0.0.1:" + atOnce.tcpAddress().getPort(), "--client-stays", "--mix", "MSNP8",
+                    "-n", "20", "-c", "10", "--rounds", "1", "--warmup", "0", "--first-warmup", "0");
+
+            assertThat(r.status()).as(r.out()).isZero();
+            assertThat(r.out()).contains("the client stays after the last reply until the server closes")
+                    .containsPattern("(?m)^at-once#1 +\\d+ handshakes/s  20 completed, 0 errors");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "(?m)^waits#1 +\\d+ handshakes/s  20 completed, 0 errors.* p50 ([0-9.]+),").matcher(r.out());
+            assertThat(m.find()).as(r.out()).isTrue();
+            // Nobody closes before the close-wait is over.
+            assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(400);
+        } finally {
+            waits.stopNow();
+            atOnce.stopNow();
+        }
+    }
+
+    @Test
     void theCServerIsCompiledStartedAndMeasuredByItsProcess() {
         assumeTrue(Files.isReadable(C_SOURCE), "the C server's source is not next to the project");
         assumeTrue(ServerProcesses.onPath("cc").isPresent(), "no C compiler");
