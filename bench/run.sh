@@ -86,7 +86,7 @@ if step compare; then
   bench "${cmd[@]}" || echo "(exit status $?)"
 
   echo; echo "== compare: clients that never close after the XFR (the server's close ends each handshake)"
-  cmd=(targets "${jars[@]}" --client-stays --mix MSNP8 -c 200 -n 1000 --rounds 1 --warmup 0 --first-warmup 0)
+  cmd=(targets "${jars[@]}" --client-stays --mix MSNP8 -c 200 -n 1000 --rounds 1 --warmup 0 --first-warmup 3)
   echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
   bench "${cmd[@]}" || echo "(exit status $?)"
   echo; machine

@@ -71,6 +71,29 @@ final class ProcessUsage {
         return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
     }
 
+    /**
+     * Busy time of the whole machine so far, all cores, in clock ticks: the first line of
+     * {@code /proc/stat} without idle, iowait and steal.
+     */
+    static long machineBusyTicks() throws IOException {
+        String first = Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.ISO_8859_1).get(0);
+        return parseBusyTicks(first);
+    }
+
+    /**
+     * {@code cpu  user nice system idle iowait irq softirq steal guest guest_nice}: user, nice,
+     * system, irq and softirq. Idle and iowait are not work; steal is time the hypervisor gave to
+     * another machine; guest time is already in user.
+     */
+    static long parseBusyTicks(String cpuLine) {
+        String[] f = cpuLine.trim().split(" +");
+        if (!f[0].equals("cpu") || f.length < 8) {
+            throw new IllegalArgumentException("not the cpu line of /proc/stat: " + cpuLine);
+        }
+        return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                + Long.parseLong(f[7]);
+    }
+
     static Memory memory(long pid) throws IOException {
         long rss = -1;
         long peak = -1;

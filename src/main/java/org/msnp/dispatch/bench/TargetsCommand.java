@@ -78,7 +78,11 @@ final class TargetsCommand implements Callable<Integer> {
     private PrintWriter out;
 
     /** One measured round of one target. */
-    private record Round(Result result, double serverMicros, ProcessUsage.Memory memory) {
+    /**
+     * @param others cores' worth of CPU that neither the target process nor this one used meanwhile:
+     *               other work on the machine (and the target itself when its PID is unknown)
+     */
+    private record Round(Result result, double serverMicros, ProcessUsage.Memory memory, double others) {
     }
 
     @Override
@@ -200,7 +204,8 @@ final class TargetsCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "server CPU: utime+stime of the target process from /proc/PID/stat before and after "
                 + "each round, %d ticks per second (one tick = %.0f ms), divided by the round's completed handshakes; "
-                + "load tool CPU: this process's CPU time likewise%n", ticks, 1000.0 / ticks);
+                + "load tool CPU: this process's CPU time likewise; other processes: the machine's busy time "
+                + "(/proc/stat) meanwhile less both, in cores%n", ticks, 1000.0 / ticks);
         out.flush();
         int failures = 0;
         try (LoadGenerator gen = load.generator(from)) {
@@ -246,9 +251,13 @@ final class TargetsCommand implements Callable<Integer> {
 
     private Round measure(LoadGenerator gen, TargetSpec t, int c, String label) throws InterruptedException {
         LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t));
+        long busyBefore = machineBusy();
+        long t0 = System.nanoTime();
         long before = cpuTicks(t);
         Result r = gen.closedLoop(label, lt, c, load.limit(), load.measured());
         long after = cpuTicks(t);
+        long busyAfter = machineBusy();
+        double window = (System.nanoTime() - t0) / 1e9;
         ProcessUsage.Memory mem = null;
         if (t.pid().isPresent()) {
             try {
@@ -257,16 +266,21 @@ final class TargetsCommand implements Callable<Integer> {
                 // the process is gone: its handshakes have failed and say so
             }
         }
+        long hz = ProcessUsage.ticksPerSecond();
         double server = before >= 0 && after >= 0 && r.completed() > 0
-                ? (after - before) * 1e6 / ProcessUsage.ticksPerSecond() / r.completed() : Double.NaN;
+                ? (after - before) * 1e6 / hz / r.completed() : Double.NaN;
+        double others = busyBefore < 0 || busyAfter < 0 || window <= 0 ? Double.NaN
+                : Math.max(0, busyAfter - busyBefore - (before >= 0 && after >= 0 ? after - before : 0)
+                        - r.cpuNanos() * hz / 1e9) / hz / window;
         out.printf(Locale.ROOT, "%-12s %9.0f handshakes/s  %d completed, %d errors, %d started in %.2f s; latency ms "
                         + "p50 %s, p99 %s, p99.9 %s, max %s; server CPU %s us/handshake (%s ticks); load tool CPU %.1f "
-                        + "us/handshake; RSS %s%n", label, r.perSecond(), r.completed(), r.failed(), r.started(),
+                        + "us/handshake; RSS %s; other processes %s cores%n", label, r.perSecond(), r.completed(), r.failed(), r.started(),
                 r.elapsedNanos() / 1e9, Result.ms(r.toClose().getValueAtPercentile(50)),
                 Result.ms(r.toClose().getValueAtPercentile(99)), Result.ms(r.toClose().getValueAtPercentile(99.9)),
                 Result.ms(r.toClose().getMaxValue()), Double.isNaN(server) ? "-" : String.format(Locale.ROOT, "%.1f", server),
                 before >= 0 && after >= 0 ? Long.toString(after - before) : "-", r.cpuMicrosPerHandshake(),
-                mem == null ? "-" : mib(mem.rss()) + " MiB (peak " + mib(mem.peak()) + ")");
+                mem == null ? "-" : mib(mem.rss()) + " MiB (peak " + mib(mem.peak()) + ")",
+                Double.isNaN(others) ? "-" : String.format(Locale.ROOT, "%.2f", others));
         if (r.failed() > 0) {
             out.printf(Locale.ROOT, "%-12s   errors: %s%n", "", r.errors());
             for (String e : r.examples()) {
@@ -274,7 +288,15 @@ final class TargetsCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return new Round(r, server, mem);
+        return new Round(r, server, mem, others);
+    }
+
+    private static long machineBusy() {
+        try {
+            return ProcessUsage.machineBusyTicks();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long cpuTicks(TargetSpec t) {
@@ -295,10 +317,10 @@ final class TargetsCommand implements Callable<Integer> {
         long fewest = byTarget.values().stream().flatMap(List::stream).mapToLong(x -> x.result().completed())
                 .filter(n -> n > 0).min().orElse(0);
         out.printf(Locale.ROOT, "%n%d in flight: median of %d rounds per target; ratios against %s%n", c, rounds, base);
-        out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s%n", "target", "handshakes/s", "ratio",
-                "p50 ms", "p99 ms", "server CPU", "ratio", "load tool", "RSS MiB", "peak MiB", "errors");
-        out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s%n", "", "", "", "", "", "us/hs", "", "us/hs",
-                "", "", "");
+        out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "target", "handshakes/s",
+                "ratio", "p50 ms", "p99 ms", "server CPU", "ratio", "load tool", "RSS MiB", "peak MiB", "errors", "others");
+        out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "", "", "", "", "", "us/hs", "",
+                "us/hs", "", "", "", "cores");
         for (TargetSpec t : targets) {
             List<Round> rs = byTarget.get(t.name());
             double rate = median(rs.stream().mapToDouble(x -> x.result().perSecond()).toArray());
@@ -308,10 +330,11 @@ final class TargetsCommand implements Callable<Integer> {
             double client = median(rs.stream().mapToDouble(x -> x.result().cpuMicrosPerHandshake()).toArray());
             ProcessUsage.Memory last = rs.get(rs.size() - 1).memory();
             long errors = rs.stream().mapToLong(x -> x.result().failed()).sum();
-            out.printf(Locale.ROOT, "%-10s %13.0f %6s %8.3f %8.3f %11s %6s %11.1f %8s %9s %7d%n", t.name(), rate,
+            double others = median(rs.stream().mapToDouble(Round::others).toArray());
+            out.printf(Locale.ROOT, "%-10s %13.0f %6s %8.3f %8.3f %11s %6s %11.1f %8s %9s %7d %8s%n", t.name(), rate,
                     ratio(rate, baseRate), p50, p99, Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
                     ratio(cpu, baseCpu), client, last == null ? "-" : mib(last.rss()), last == null ? "-" : mib(last.peak()),
-                    errors);
+                    errors, Double.isNaN(others) ? "-" : String.format(Locale.ROOT, "%.2f", others));
         }
         out.printf(Locale.ROOT, "spread over the rounds (min-max): %s%n", String.join("; ", targets.stream().map(t -> {
             List<Round> rs = byTarget.get(t.name());

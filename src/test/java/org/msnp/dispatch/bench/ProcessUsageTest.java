@@ -59,6 +59,13 @@ class ProcessUsageTest {
     }
 
     @Test
+    void theMachinesBusyTimeLeavesOutIdleIowaitAndSteal() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        assertThat(ProcessUsage.parseBusyTicks("cpu  1000 20 300 9000 40 5 60 700 100 0")).isEqualTo(1385);
+        assertThatThrownBy(() -> ProcessUsage.parseBusyTicks("cpu0 1 2 3 4 5 6 7 8")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     @EnabledOnOs(OS.LINUX)
     void aProcessThatIsGoneCannotBeRead() throws Exception {
         Process p = new ProcessBuilder("true").start();
