@@ -58,6 +58,11 @@ public final class CeilingServer implements AutoCloseable {
 
     /** Binds {@code host:0} and returns the address. */
     public InetSocketAddress start(String host) throws InterruptedException {
+        return start(host, 0);
+    }
+
+    /** Binds {@code host:port} (0: any free port) and returns the address. */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
         ServerBootstrap b = transport.listener(boss, workers)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -65,7 +70,7 @@ public final class CeilingServer implements AutoCloseable {
                         ch.pipeline().addLast(new Answer());
                     }
                 });
-        listener = b.bind(host, 0).sync().channel();
+        listener = b.bind(host, port).sync().channel();
         return (InetSocketAddress) listener.localAddress();
     }
 

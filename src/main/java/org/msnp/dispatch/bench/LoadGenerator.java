@@ -64,10 +64,14 @@ public final class LoadGenerator implements AutoCloseable {
     /**
      * A server to load.
      *
-     * @param exact check replies byte for byte (a server running {@link KnownConfig}, or the
-     *              ceiling) rather than by shape
+     * @param exact  check replies byte for byte (a server running {@link KnownConfig}, or the
+     *               ceiling) rather than by shape
+     * @param ending what the client does after the last reply, and what counts as the end
      */
-    public record Target(InetSocketAddress address, boolean exact) {
+    public record Target(InetSocketAddress address, boolean exact, Ending ending) {
+        public Target(InetSocketAddress address, boolean exact) {
+            this(address, exact, Ending.FOLLOW);
+        }
     }
 
     public Transport transport() {
@@ -177,8 +181,8 @@ public final class LoadGenerator implements AutoCloseable {
             }
             run.inFlight.decrementAndGet();
         };
-        HandshakeHandler h = new HandshakeHandler(run, cycle.get(index), index, run.target.exact(), startNanos,
-                timeoutNanos, onEnd);
+        HandshakeHandler h = new HandshakeHandler(run, cycle.get(index), index, run.target.exact(), run.target.ending(),
+                startNanos, timeoutNanos, onEnd);
         Bootstrap b = template.clone().handler(h);
         InetSocketAddress to = run.target.address();
         ChannelFuture f = sources.isEmpty() ? b.connect(to) : b.connect(to, sources.get((int) (seq % sources.size())));

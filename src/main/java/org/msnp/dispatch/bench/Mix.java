@@ -104,6 +104,26 @@ public final class Mix {
         return List.copyOf(out);
     }
 
+    /**
+     * The cycle named on the command line: {@code standard}, or script names of {@link #ALL}
+     * separated by commas ({@code MSNP8}, {@code MSNP8,MSNP18}), played in turn.
+     *
+     * @throws IllegalArgumentException naming the known scripts
+     */
+    public static List<Handshake> named(String spec) {
+        if (spec.equalsIgnoreCase("standard")) {
+            return standard();
+        }
+        List<Handshake> c = new ArrayList<>();
+        for (String name : spec.split(",")) {
+            Handshake h = ALL.stream().filter(s -> s.name().equalsIgnoreCase(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown script '" + name.trim() + "' in --mix; known: "
+                            + "standard, or any of " + String.join(", ", ALL.stream().map(Handshake::name).toList())));
+            c.add(h);
+        }
+        return List.copyOf(c);
+    }
+
     private static void add(List<Handshake> c, Handshake h, int times) {
         for (int i = 0; i < times; i++) {
             c.add(h);

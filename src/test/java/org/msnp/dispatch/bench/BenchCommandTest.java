@@ -31,7 +31,7 @@ class BenchCommandTest {
 
     @Test
     void selfWithCeilingCountsBothServersAndPrintsTheRatio() {
-        Run r = bench("--self", "--ceiling", "-n", "100", "-c", "8", "--warmup", "0.2", "--first-warmup", "0.3", "--rate", "400",
+        Run r = bench("run", "--self", "--ceiling", "-n", "100", "-c", "8", "--warmup", "0.2", "--first-warmup", "0.3", "--rate", "400",
                 "--server-log", "none");
 
         assertThat(r.status()).as(r.out()).isZero();
@@ -52,7 +52,7 @@ class BenchCommandTest {
     @Test
     void aForeignTargetAnsweringWrongLinesMakesTheCommandFail() throws Exception {
         try (TinyServer bad = new TinyServer((n, line) -> n == 0 ? "VER 1 MSNP8 CVR0" : "500 " + (n + 1))) {
-            Run r = bench("127.0.0.1:" + bad.address().getPort(), "-n", "40", "-c", "4", "--warmup", "0", "--first-warmup", "0");
+            Run r = bench("run", "127.0.0.1:" + bad.address().getPort(), "-n", "40", "-c", "4", "--warmup", "0", "--first-warmup", "0");
 
             assertThat(r.status()).as(r.out()).isEqualTo(1);
             assertThat(r.out()).contains("replies checked by shape").contains("0 completed, 40 errors, 40 started")
@@ -62,7 +62,7 @@ class BenchCommandTest {
 
     @Test
     void anExperimentalCloseLingerReachesTheInProcessServer() {
-        Run r = bench("--self", "-n", "20", "-c", "2", "--warmup", "0", "--first-warmup", "0", "--close-linger", "50ms",
+        Run r = bench("run", "--self", "-n", "20", "-c", "2", "--warmup", "0", "--first-warmup", "0", "--close-linger", "50ms",
                 "--server-log", "none");
 
         assertThat(r.status()).as(r.out()).isZero();
@@ -71,7 +71,7 @@ class BenchCommandTest {
 
     @Test
     void aCloseLingerThatIsNoDurationIsAUsageError() {
-        Run r = bench("--self", "-n", "1", "--close-linger", "soon");
+        Run r = bench("run", "--self", "-n", "1", "--close-linger", "soon");
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).contains("'soon' is not a duration");
@@ -79,15 +79,45 @@ class BenchCommandTest {
 
     @Test
     void neitherTargetNorSelfIsAUsageError() {
-        Run r = bench("-n", "10");
+        Run r = bench("run", "-n", "10");
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).contains("give either HOST:PORT or --self");
     }
 
     @Test
+    void benchWithoutACommandNamesTheCommands() {
+        Run r = bench();
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("give a command: run, targets, idle, startup, gateway or ceiling-server")
+                .contains("targets").contains("ceiling-server");
+    }
+
+    @Test
+    void anUnknownScriptInTheMixIsAUsageError() {
+        Run r = bench("run", "--self", "-n", "1", "--mix", "MSNP8,MSNP99");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("unknown script 'MSNP99' in --mix").contains("MSNP21");
+    }
+
+    @Test
+    void aDsNsServerIsLoadedUntilItsAuthenticationStepAndTheClientCloses() throws Exception {
+        try (TinyServer dsNs = TinyServers.dsNs()) {
+            Run r = bench("run", "127.0.0.1:" + dsNs.address().getPort(), "--ds-ns", "--mix", "MSNP8,MSNP15", "-n", "40",
+                    "-c", "4", "--warmup", "0", "--first-warmup", "0");
+
+            assertThat(r.status()).as(r.out()).isZero();
+            assertThat(r.out()).contains("DS+NS").contains("40 completed, 0 errors, 40 started");
+            dsNs.awaitEnded(40);
+            assertThat(dsNs.serverCloses()).isZero();
+        }
+    }
+
+    @Test
     void idleConnectionsAreHeldByAChildProcessAndMeasuredInThisOne() {
-        Run r = bench("--self", "--idle", "200", "--hold", "1", "--sample", "1", "--sources", "3", "--server-log", "none");
+        Run r = bench("idle", "--self", "-k", "200", "--hold", "1", "--sample", "1", "--sources", "3", "--server-log", "none");
 
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).contains("idle: client held 200 failed 0")
@@ -101,7 +131,7 @@ class BenchCommandTest {
         org.msnp.dispatch.app.Application app = org.msnp.dispatch.app.Application.start(
                 KnownConfig.config("127.0.0.1:0", "60s"), record -> { });
         try {
-            Run r = bench("127.0.0.1:" + app.tcpAddress().getPort(), "--idle", "100", "--hold", "0.3", "--sample", "0.3");
+            Run r = bench("idle", "127.0.0.1:" + app.tcpAddress().getPort(), "-k", "100", "--hold", "0.3", "--sample", "0.3");
 
             assertThat(r.status()).as(r.out()).isZero();
             assertThat(r.out()).contains("idle: held 100 failed 0").contains("100 open, 0 lost")
@@ -118,7 +148,7 @@ class BenchCommandTest {
 
     @Test
     void startupTimesTheFirstHandshakeOfANewProcess() {
-        Run r = bench("--startup", "--startup-runs", "1");
+        Run r = bench("startup", "--runs", "1");
 
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).containsPattern("startup: run 1: first complete handshake \\d+ ms after the process started");
@@ -126,7 +156,7 @@ class BenchCommandTest {
 
     @Test
     void gatewayHandshakesAreCountedWithoutErrors() {
-        Run r = bench("--self", "--gateway", "-c", "2", "-d", "0.5", "--first-warmup", "0", "--server-log", "none");
+        Run r = bench("gateway", "--self", "-c", "2", "-d", "0.5", "--first-warmup", "0", "--server-log", "none");
 
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).contains("gateway on 127.0.0.1:").containsPattern("gateway   gateway handshakes: \\d+/s")
@@ -139,7 +169,7 @@ class BenchCommandTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run r = bench("--gateway", "127.0.0.1:" + port, "-c", "1", "-d", "0.3", "--first-warmup", "0");
+        Run r = bench("gateway", "127.0.0.1:" + port, "-c", "1", "-d", "0.3", "--first-warmup", "0");
 
         assertThat(r.status()).as(r.out()).isEqualTo(1);
     }

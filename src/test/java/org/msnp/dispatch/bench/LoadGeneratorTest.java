@@ -172,6 +172,54 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aDsNsServerEndsTheHandshakeWithItsAuthenticationStepAndTheClientCloses() throws Exception {
+        // MSNP8 gets USR 3 TWN S; MSNP15 gets a GCF block with its payload, then USR 3 SSO S.
+        try (LoadGenerator two = new LoadGenerator(List.of(), List.of(Mix.MSNP8, Mix.MSNP15), 1, Duration.ofSeconds(5));
+             TinyServer dsNs = TinyServers.dsNs()) {
+            LoadGenerator.Target t = new LoadGenerator.Target(dsNs.address(), false, Ending.DS_NS);
+            Result r = two.closedLoop("ds-ns", t, 4, 30, LONG);
+
+            assertThat(r.failed()).as(r.report()).isZero();
+            assertThat(r.completed()).isEqualTo(30);
+            assertThat(r.byFamily()).containsEntry("MSNP8-12", 15L).containsEntry("MSNP13-20", 15L);
+            // Every connection ended because the client closed it: the server never did.
+            assertThat(dsNs.awaitEnded(30)).isEqualTo(30);
+            assertThat(dsNs.serverCloses()).isZero();
+        }
+    }
+
+    @Test
+    void theDsNsEndingIsWrongForADispatchServerAndTheDispatchEndingForADsNsServer() throws Exception {
+        try (LoadGenerator one = new LoadGenerator(List.of(), List.of(Mix.MSNP8), 1, Duration.ofSeconds(5));
+             TinyServer dsNs = TinyServers.dsNs()) {
+            Result referral = one.closedLoop("xfr", new LoadGenerator.Target(app.tcpAddress(), false, Ending.DS_NS), 4, 10, LONG);
+            Result challenge = one.closedLoop("usr", new LoadGenerator.Target(dsNs.address(), false, Ending.FOLLOW), 4, 10, LONG);
+
+            assertThat(referral.errors()).as(referral.report()).containsOnly(Map.entry("wrong-reply", 10L));
+            assertThat(referral.examples().get(0)).contains("expected 'USR 3 … S …' or a GCF block, got 'XFR 3 NS ");
+            assertThat(challenge.errors()).as(challenge.report()).containsOnly(Map.entry("wrong-reply", 10L));
+            assertThat(challenge.examples().get(0)).contains("expected 'XFR 3 NS …', got 'USR 3 TWN S");
+        }
+    }
+
+    @Test
+    void aClientThatStaysIsDoneWhenTheServerCloses() throws Exception {
+        try (CeilingServer ceiling = new CeilingServer(Mix.ALL, 1)) {
+            LoadGenerator.Target t = new LoadGenerator.Target(ceiling.start("127.0.0.1"), true, Ending.STAY);
+            Result r = gen.closedLoop("stay", t, 8, 60, LONG);
+
+            assertThat(r.failed()).as(r.report()).isZero();
+            assertThat(r.completed()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void aNamedMixPlaysItsScriptsInTurn() {
+        assertThat(Mix.named("msnp8,MSNP21")).containsExactly(Mix.MSNP8, Mix.MSNP21);
+        assertThat(Mix.named("standard")).isEqualTo(Mix.standard());
+    }
+
+    @Test
     void aPacedRunStartsConnectionsAtTheGivenRate() throws Exception {
         Result r = gen.paced("paced", ours(true), 500, 64, 100, LONG);
 

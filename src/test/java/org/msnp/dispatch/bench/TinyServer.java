@@ -13,16 +13,20 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.msnp.dispatch.net.Transport;
 
 /**
- * A deliberately wrong dispatch server for tests: answers the n-th line of a connection (0-based)
- * with whatever {@code answer} returns; a null answer closes the connection.
+ * A deliberately simple dispatch server for tests: answers the n-th line of a connection (0-based)
+ * with whatever {@code answer} returns (CR LF appended); a null answer closes the connection.
+ * Counts the connections that ended and how many of them it closed itself.
  */
 final class TinyServer implements AutoCloseable {
     private final EventLoopGroup group = Transport.best().group(1);
     private final Channel listener;
+    private final AtomicInteger ended = new AtomicInteger();
+    private final AtomicInteger serverCloses = new AtomicInteger();
 
     TinyServer(BiFunction<Integer, String, String> answer) throws InterruptedException {
         this(answer, false);
@@ -42,10 +46,17 @@ final class TinyServer implements AutoCloseable {
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                                 String reply = answer.apply(n++, line.toString(StandardCharsets.ISO_8859_1));
                                 if (reply == null) {
+                                    serverCloses.incrementAndGet();
                                     ctx.close();
                                 } else {
                                     ctx.writeAndFlush(Unpooled.copiedBuffer(reply + "\r\n", StandardCharsets.ISO_8859_1));
                                 }
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                ended.incrementAndGet();
+                                ctx.fireChannelInactive();
                             }
                         });
                     }
@@ -54,6 +65,20 @@ final class TinyServer implements AutoCloseable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Connections closed by this server (a null answer). */
+    int serverCloses() {
+        return serverCloses.get();
+    }
+
+    /** Waits up to 5 s until {@code n} connections have ended; returns how many have. */
+    int awaitEnded(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ended.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return ended.get();
     }
 
     @Override

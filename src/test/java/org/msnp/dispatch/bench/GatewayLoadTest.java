@@ -1,4 +1,4 @@
-package org.msnp.dispatch.gateway;
+package org.msnp.dispatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,371 @@
+package org.msnp.dispatch.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench targets}: several servers measured in one run, round by round in turn, each round a
+ * closed loop of fresh-connection handshakes. For a target with a known process (started here, or
+ * given with its PID) the server's own CPU time per handshake and its memory are read from
+ * {@code /proc}; the report gives the median over rounds and the ratios against a baseline target.
+ */
+@Command(name = "targets", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Compare servers in one run: rounds alternate between the targets; with a PID, the server "
+                + "process's CPU per handshake and its memory are reported.",
+                "Targets started here (--start-…) run the bench's known configuration and are checked byte for byte; "
+                        + "the C server and --target servers by reply shape."})
+final class TargetsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--target", paramLabel = "NAME=HOST:PORT[:PID]", description = "a running server; with its PID "
+            + "its CPU time and memory are read from /proc")
+    List<String> given = new ArrayList<>();
+
+    @Option(names = "--start-c-ceiling", arity = "0..1", fallbackValue = "c", paramLabel = "NAME", description =
+            "compile the C server (cc -O2 -pthread) and run it on a free port (name: c); it answers only the "
+                    + "MSNP8 handshake, so use --mix MSNP8")
+    String startC;
+
+    @Option(names = "--c-ceiling-source", paramLabel = "FILE", description = "the C server's source (default: ${DEFAULT-VALUE})")
+    Path cSource = Path.of("../shared/tools/cceiling.c");
+
+    @Option(names = "--start-netty-ceiling", arity = "0..1", fallbackValue = "netty", paramLabel = "NAME[:JVM_OPTIONS]",
+            description = "run the Netty ceiling (bench ceiling-server) as a JVM of its own (name: netty)")
+    String startNetty;
+
+    @Option(names = "--start-jar", paramLabel = "NAME=PATH.jar[:JVM_OPTIONS]", description = "run `serve` of this jar "
+            + "with the known configuration on a free port, connection log to /dev/null")
+    List<String> jars = new ArrayList<>();
+
+    @Option(names = "--baseline", paramLabel = "NAME", description = "the target the ratios are taken against "
+            + "(default: the C server if started, else the first target)")
+    String baseline;
+
+    @Option(names = "--ds-ns", split = ",", paramLabel = "NAME", description = "targets that are Dispatch and "
+            + "Notification Server in one: USR … S (after GCF) ends the handshake, the client closes")
+    List<String> dsNs = new ArrayList<>();
+
+    @Option(names = "--client-stays", description = "after the last reply the client does not close but waits for "
+            + "the server to (a client that ignores the XFR): latency to the close is how long a server holds such a client")
+    boolean clientStays;
+
+    @Option(names = {"-c", "--concurrency"}, split = ",", paramLabel = "C[,C…]", defaultValue = "64",
+            description = "handshakes in flight; several values: the whole comparison at each (default: ${DEFAULT-VALUE})")
+    List<Integer> concurrency;
+
+    @Option(names = "--rounds", paramLabel = "R", description = "measured rounds per target (default: ${DEFAULT-VALUE})")
+    int rounds = 6;
+
+    @Mixin
+    LoadOptions load;
+
+    private PrintWriter out;
+
+    /** One measured round of one target. */
+    /**
+     * @param others cores' worth of CPU that neither the target process nor this one used meanwhile:
+     *               other work on the machine (and the target itself when its PID is unknown)
+     */
+    private record Round(Result result, double serverMicros, ProcessUsage.Memory memory, double others) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        String problem = load.problem();
+        if (problem != null) {
+            return usage(problem);
+        }
+        if (rounds < 1 || concurrency.stream().anyMatch(c -> c < 1)) {
+            return usage("rounds and concurrency must be positive");
+        }
+        if (given.isEmpty() && startC == null && startNetty == null && jars.isEmpty()) {
+            return usage("no targets: give --target, --start-c-ceiling, --start-netty-ceiling or --start-jar");
+        }
+        if (startC != null && load.scripts().stream().anyMatch(h -> h != Mix.MSNP8)) {
+            return usage("the C server answers every connection with the MSNP8 handshake (VER, CVR, USR): add --mix MSNP8");
+        }
+        List<TargetSpec> parsed = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String[]> jarSpecs = new ArrayList<>();
+        try {
+            if (startC != null) {
+                names.add(TargetSpec.checkName(startC));
+            }
+            if (startNetty != null) {
+                names.add(TargetSpec.checkName(ServerProcesses.nameAndRest(startNetty)[0]));
+            }
+            for (String j : jars) {
+                String[] s = jarSpec(j);
+                jarSpecs.add(s);
+                names.add(s[0]);
+            }
+            for (String g : given) {
+                TargetSpec t = TargetSpec.parse(g);
+                parsed.add(t);
+                names.add(t.name());
+            }
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        Set<String> unique = new HashSet<>();
+        for (String n : names) {
+            if (!unique.add(n)) {
+                return usage("two targets are called '" + n + "'");
+            }
+        }
+        String base = baseline != null ? baseline : names.get(0);
+        if (!unique.contains(base)) {
+            return usage("--baseline " + base + ": no such target (" + String.join(", ", names) + ")");
+        }
+        for (String d : dsNs) {
+            if (!unique.contains(d)) {
+                return usage("--ds-ns " + d + ": no such target (" + String.join(", ", names) + ")");
+            }
+        }
+        out.println(Machine.header());
+        out.flush();
+        try (ServerProcesses started = new ServerProcesses()) {
+            List<TargetSpec> targets = new ArrayList<>();
+            try {
+                if (startC != null) {
+                    targets.add(started.startC(startC, cSource, Machine.workers()));
+                }
+                if (startNetty != null) {
+                    String[] s = ServerProcesses.nameAndRest(startNetty);
+                    targets.add(started.startNettyCeiling(s[0], ServerProcesses.jvmOptions(s[1])));
+                }
+                for (String[] s : jarSpecs) {
+                    targets.add(started.startJar(s[0], Path.of(s[1]), ServerProcesses.jvmOptions(s[2])));
+                }
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("bench targets: " + e.getMessage());
+                return 2;
+            }
+            targets.addAll(parsed);
+            return compare(targets, base);
+        }
+    }
+
+    /** {@code NAME=PATH.jar[:JVM options]} as name, path, options. */
+    static String[] jarSpec(String text) {
+        int eq = text.indexOf('=');
+        if (eq <= 0 || eq == text.length() - 1) {
+            throw new IllegalArgumentException("--start-jar wants NAME=PATH.jar[:JVM options], got '" + text + "'");
+        }
+        String name = TargetSpec.checkName(text.substring(0, eq));
+        String rest = text.substring(eq + 1);
+        int cut = rest.indexOf(".jar:");
+        return cut < 0 ? new String[] {name, rest, ""}
+                : new String[] {name, rest.substring(0, cut + 4), rest.substring(cut + 5)};
+    }
+
+    private int usage(String message) {
+        spec.commandLine().getErr().println("bench targets: " + message);
+        return 2;
+    }
+
+    private Ending ending(TargetSpec t) {
+        return dsNs.contains(t.name()) ? Ending.DS_NS : clientStays ? Ending.STAY : Ending.FOLLOW;
+    }
+
+    private int compare(List<TargetSpec> targets, String base) throws InterruptedException {
+        boolean loopback = targets.stream().allMatch(t -> t.address().getAddress().isLoopbackAddress());
+        List<InetSocketAddress> from = loopback ? LoadGenerator.loopbackSources(load.sources) : List.of();
+        long ticks = ProcessUsage.ticksPerSecond();
+        out.printf(Locale.ROOT, "load: %s, %d client thread(s), %d source addresses, %s; %d rounds per target and "
+                        + "concurrency, the targets in turn (each round starts one target further on), %s warm-up before "
+                        + "each round, %s s before the first%n", load.perRun(), load.clientThreads, from.size(),
+                load.mixDescription(), rounds, RunCommand.seconds(load.warmup), RunCommand.seconds(load.firstWarmup));
+        for (TargetSpec t : targets) {
+            out.printf(Locale.ROOT, "target %-10s %s, replies checked %s%s: %s%n", t.name(),
+                    org.msnp.dispatch.protocol.HostPort.of(t.address()), t.exact() ? "byte for byte" : "by shape",
+                    switch (ending(t)) {
+                        case DS_NS -> ", DS+NS (the client closes after USR … S)";
+                        case STAY -> ", the client stays after the last reply until the server closes";
+                        case FOLLOW -> "";
+                    }, t.origin());
+        }
+        out.printf(Locale.ROOT, "server CPU: utime+stime of the target process from /proc/PID/stat before and after "
+                + "each round, %d ticks per second (one tick = %.0f ms), divided by the round's completed handshakes; "
+                + "load tool CPU: this process's CPU time likewise; other processes: the machine's busy time "
+                + "(/proc/stat) meanwhile less both, in cores%n", ticks, 1000.0 / ticks);
+        out.flush();
+        int failures = 0;
+        try (LoadGenerator gen = load.generator(from)) {
+            for (int c : concurrency) {
+                out.printf(Locale.ROOT, "%n== %d in flight%n", c);
+                if (load.firstWarmup > 0) {
+                    for (TargetSpec t : targets) {
+                        warm(gen, t, c, load.firstWarmup);
+                    }
+                }
+                Map<String, List<Round>> byTarget = new LinkedHashMap<>();
+                targets.forEach(t -> byTarget.put(t.name(), new ArrayList<>()));
+                for (int r = 1; r <= rounds; r++) {
+                    for (int k = 0; k < targets.size(); k++) {
+                        TargetSpec t = targets.get((k + r - 1) % targets.size());
+                        if (load.warmup > 0) {
+                            warm(gen, t, c, load.warmup);
+                        }
+                        Round round = measure(gen, t, c, t.name() + "#" + r);
+                        byTarget.get(t.name()).add(round);
+                        failures += round.result().failed() > 0 ? 1 : 0;
+                    }
+                }
+                table(c, targets, byTarget, base, ticks);
+            }
+        }
+        out.println(failures == 0 ? "result: every handshake answered as expected"
+                : "result: handshakes FAILED in " + failures + " round(s)");
+        out.flush();
+        return failures == 0 ? 0 : 1;
+    }
+
+    private void warm(LoadGenerator gen, TargetSpec t, int c, double secs) throws InterruptedException {
+        LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t));
+        Result w = gen.closedLoop("warm-up", lt, c, Long.MAX_VALUE, Machine.seconds(secs));
+        out.printf(Locale.ROOT, "%-12s %9.0f handshakes/s  (warm-up, %s s, %d errors)%n", t.name(), w.perSecond(),
+                RunCommand.seconds(secs), w.failed());
+        if (w.failed() > 0 && !w.examples().isEmpty()) {
+            out.printf(Locale.ROOT, "%-12s   e.g. %s%n", "", w.examples().get(0));
+        }
+        out.flush();
+    }
+
+    private Round measure(LoadGenerator gen, TargetSpec t, int c, String label) throws InterruptedException {
+        LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t));
+        long busyBefore = machineBusy();
+        long t0 = System.nanoTime();
+        long before = cpuTicks(t);
+        Result r = gen.closedLoop(label, lt, c, load.limit(), load.measured());
+        long after = cpuTicks(t);
+        long busyAfter = machineBusy();
+        double window = (System.nanoTime() - t0) / 1e9;
+        ProcessUsage.Memory mem = null;
+        if (t.pid().isPresent()) {
+            try {
+                mem = ProcessUsage.memory(t.pid().getAsLong());
+            } catch (IOException | RuntimeException e) {
+                // the process is gone: its handshakes have failed and say so
+            }
+        }
+        long hz = ProcessUsage.ticksPerSecond();
+        double server = before >= 0 && after >= 0 && r.completed() > 0
+                ? (after - before) * 1e6 / hz / r.completed() : Double.NaN;
+        double others = busyBefore < 0 || busyAfter < 0 || window <= 0 ? Double.NaN
+                : Math.max(0, busyAfter - busyBefore - (before >= 0 && after >= 0 ? after - before : 0)
+                        - r.cpuNanos() * hz / 1e9) / hz / window;
+        out.printf(Locale.ROOT, "%-12s %9.0f handshakes/s  %d completed, %d errors, %d started in %.2f s; latency ms "
+                        + "p50 %s, p99 %s, p99.9 %s, max %s; server CPU %s us/handshake (%s ticks); load tool CPU %.1f "
+                        + "us/handshake; RSS %s; other processes %s cores%n", label, r.perSecond(), r.completed(), r.failed(), r.started(),
+                r.elapsedNanos() / 1e9, Result.ms(r.toClose().getValueAtPercentile(50)),
+                Result.ms(r.toClose().getValueAtPercentile(99)), Result.ms(r.toClose().getValueAtPercentile(99.9)),
+                Result.ms(r.toClose().getMaxValue()), Double.isNaN(server) ? "-" : String.format(Locale.ROOT, "%.1f", server),
+                before >= 0 && after >= 0 ? Long.toString(after - before) : "-", r.cpuMicrosPerHandshake(),
+                mem == null ? "-" : mib(mem.rss()) + " MiB (peak " + mib(mem.peak()) + ")",
+                Double.isNaN(others) ? "-" : String.format(Locale.ROOT, "%.2f", others));
+        if (r.failed() > 0) {
+            out.printf(Locale.ROOT, "%-12s   errors: %s%n", "", r.errors());
+            for (String e : r.examples()) {
+                out.printf(Locale.ROOT, "%-12s   e.g. %s%n", "", e);
+            }
+        }
+        out.flush();
+        return new Round(r, server, mem, others);
+    }
+
+    private static long machineBusy() {
+        try {
+            return ProcessUsage.machineBusyTicks();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long cpuTicks(TargetSpec t) {
+        if (t.pid().isEmpty()) {
+            return -1;
+        }
+        try {
+            return ProcessUsage.cpuTicks(t.pid().getAsLong());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void table(int c, List<TargetSpec> targets, Map<String, List<Round>> byTarget, String base, long ticks) {
+        List<Round> baseRounds = byTarget.get(base);
+        double baseRate = median(baseRounds.stream().mapToDouble(x -> x.result().perSecond()).toArray());
+        double baseCpu = median(baseRounds.stream().mapToDouble(Round::serverMicros).toArray());
+        long fewest = byTarget.values().stream().flatMap(List::stream).mapToLong(x -> x.result().completed())
+                .filter(n -> n > 0).min().orElse(0);
+        out.printf(Locale.ROOT, "%n%d in flight: median of %d rounds per target; ratios against %s%n", c, rounds, base);
+        out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "target", "handshakes/s",
+                "ratio", "p50 ms", "p99 ms", "server CPU", "ratio", "load tool", "RSS MiB", "peak MiB", "errors", "others");
+        out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "", "", "", "", "", "us/hs", "",
+                "us/hs", "", "", "", "cores");
+        for (TargetSpec t : targets) {
+            List<Round> rs = byTarget.get(t.name());
+            double rate = median(rs.stream().mapToDouble(x -> x.result().perSecond()).toArray());
+            double p50 = median(rs.stream().mapToDouble(x -> x.result().toClose().getValueAtPercentile(50) / 1e6).toArray());
+            double p99 = median(rs.stream().mapToDouble(x -> x.result().toClose().getValueAtPercentile(99) / 1e6).toArray());
+            double cpu = median(rs.stream().mapToDouble(Round::serverMicros).toArray());
+            double client = median(rs.stream().mapToDouble(x -> x.result().cpuMicrosPerHandshake()).toArray());
+            ProcessUsage.Memory last = rs.get(rs.size() - 1).memory();
+            long errors = rs.stream().mapToLong(x -> x.result().failed()).sum();
+            double others = median(rs.stream().mapToDouble(Round::others).toArray());
+            out.printf(Locale.ROOT, "%-10s %13.0f %6s %8.3f %8.3f %11s %6s %11.1f %8s %9s %7d %8s%n", t.name(), rate,
+                    ratio(rate, baseRate), p50, p99, Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
+                    ratio(cpu, baseCpu), client, last == null ? "-" : mib(last.rss()), last == null ? "-" : mib(last.peak()),
+                    errors, Double.isNaN(others) ? "-" : String.format(Locale.ROOT, "%.2f", others));
+        }
+        out.printf(Locale.ROOT, "spread over the rounds (min-max): %s%n", String.join("; ", targets.stream().map(t -> {
+            List<Round> rs = byTarget.get(t.name());
+            double[] rate = rs.stream().mapToDouble(x -> x.result().perSecond()).sorted().toArray();
+            double[] cpu = rs.stream().mapToDouble(Round::serverMicros).filter(d -> !Double.isNaN(d)).sorted().toArray();
+            return String.format(Locale.ROOT, "%s %.0f-%.0f/s", t.name(), rate[0], rate[rate.length - 1])
+                    + (cpu.length == 0 ? "" : String.format(Locale.ROOT, ", %.1f-%.1f us", cpu[0], cpu[cpu.length - 1]));
+        }).toList()));
+        if (fewest > 0) {
+            out.printf(Locale.ROOT, "CPU resolution: one tick (%.0f ms) over the fewest handshakes of a round (%d) is "
+                    + "%.2f us per handshake%n", 1000.0 / ticks, fewest, 1e6 / ticks / fewest);
+        }
+        out.flush();
+    }
+
+    private static String ratio(double v, double base) {
+        return Double.isNaN(v) || Double.isNaN(base) || base == 0 ? "-" : String.format(Locale.ROOT, "%.3f", v / base);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
+    }
+
+    /** The median; NaN for no values or when any value is NaN (unknown). */
+    static double median(double[] values) {
+        if (values.length == 0 || Arrays.stream(values).anyMatch(Double::isNaN)) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}
