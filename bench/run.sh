@@ -68,7 +68,7 @@ echo "steps: $STEPS"
 machine
 
 echo; echo "== build"
-mvn -B -ntp -q package -DskipTests
+mvn -B -ntp -q package -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g'   # without the terminal colour codes
 JAR=target/msnp-dispatch.jar
 bench() { java -jar "$JAR" bench "$@"; }
 
