@@ -53,17 +53,7 @@ class HaproxyClusterTest {
     private static final Duration PICKED_UP = Duration.ofSeconds(2);
     private static final Duration DRAIN = Duration.ofSeconds(2);
     private static final Pattern XFR = Pattern.compile("XFR 3 NS 10\\.0\\.0\\.5:1863 0 10\\.0\\.1\\.(\\d):1863");
-    static final String POLICY = """
-            notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-            version-policy:
-              unknown-clients: reject-420
-              rules:
-                - library: MSNMSGR
-                  recommended: 7.0.0813
-                  minimum: %s
-                  download-url: http://example.invalid/dl
-                  info-url: http://example.invalid/info
-            """;
+    static final String POLICY = org.msnp.dispatch.nodes.TestPostgres.POLICY;
 
     @TempDir
     Path dir;

@@ -53,17 +53,7 @@ class PolicyFromDatabaseTest {
     final ListAppender<ILoggingEvent> log = new ListAppender<>();
     final Logger server = (Logger) LoggerFactory.getLogger("msnp.server");
 
-    static final String POLICY = """
-            notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-            version-policy:
-              unknown-clients: reject-420
-              rules:
-                - library: MSNMSGR
-                  recommended: 7.0.0813
-                  minimum: %s
-                  download-url: http://example.invalid/dl
-                  info-url: http://example.invalid/info
-            """;
+    static final String POLICY = TestPostgres.POLICY;
 
     @BeforeAll
     static void startPostgres() throws Exception {

@@ -23,18 +23,7 @@ class PolicyPublishCommandTest {
     Path dir;
     String url;
 
-    static final String POLICY = """
-            # the network's policy
-            notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-            version-policy:
-              unknown-clients: reject-420
-              rules:
-                - library: MSNMSGR
-                  recommended: 7.0.0813
-                  minimum: %s
-                  download-url: http://example.invalid/dl
-                  info-url: http://example.invalid/info
-            """;
+    static final String POLICY = "# the network's policy\n" + org.msnp.dispatch.nodes.TestPostgres.POLICY;
 
     @BeforeAll
     static void startPostgres() throws Exception {

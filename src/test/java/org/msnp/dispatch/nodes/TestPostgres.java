@@ -14,6 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestPostgres implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    /** A network's policy for publishing in tests: one MSNMSGR rule whose minimum is filled in. */
+    public static final String POLICY = """
+            notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
+            version-policy:
+              unknown-clients: reject-420
+              rules:
+                - library: MSNMSGR
+                  recommended: 7.0.0813
+                  minimum: %s
+                  download-url: http://example.invalid/dl
+                  info-url: http://example.invalid/info
+            """;
     private final EmbeddedPostgres.Builder builder;
     private EmbeddedPostgres postgres;
     private final int port;
