@@ -17,6 +17,9 @@ public final class Main implements Runnable {
         if (args.length > 0 && args[0].equals("serve")) {
             // before anything else: until then a SIGHUP or SIGTERM ends the process (docs/operations.md)
             ServeSignals.install();
+            // Logging is set up here, before any other thread can log: a logging call made on another
+            // thread while SLF4J initialises is queued and replayed with a warning on stderr.
+            org.slf4j.LoggerFactory.getILoggerFactory();
             // Start-up time counts for serve: build only its command model, not every subcommand's.
             CommandLine serve = new CommandLine(new ServeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
             serve.getCommandSpec().name("serve");
