@@ -218,8 +218,16 @@ class PolicyFromDatabaseTest {
         assertThat(back[0]).as(back[1]).isEqualTo("0");
         assertThat(awaitCvr(app, cvrWith("6.0.0268"), PICKED_UP)).isEqualTo(cvrWith("6.0.0268"));
         assertThat(await(() -> policyHealth(app).get("version").asLong(), v -> v == 3, PICKED_UP)).isEqualTo(3);
-        assertThat(Files.readString(dir.resolve("node-a-cache.yaml")))
-                .startsWith("# msnp-dispatch policy cache: version 3, sha256 " + PolicyStore.sha256(POLICY.formatted("6.0.0268")))
+        // the cache file is written right after the version is applied
+        String cacheHead = "# msnp-dispatch policy cache: version 3, sha256 " + PolicyStore.sha256(POLICY.formatted("6.0.0268"));
+        assertThat(await(() -> {
+            try {
+                return Files.readString(dir.resolve("node-a-cache.yaml"));
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }, t -> t.startsWith(cacheHead), PICKED_UP))
+                .startsWith(cacheHead)
                 .endsWith(POLICY.formatted("6.0.0268"));
         // the metric names are documented
         String doc = Files.readString(Path.of("docs/operations.md"));
