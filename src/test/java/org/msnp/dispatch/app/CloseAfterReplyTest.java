@@ -43,7 +43,7 @@ class CloseAfterReplyTest extends RunningServer {
 
     @Test
     void aPipelinedLoginReadsItsXfrAndSeesNoEndOfStreamWithinTheWait() throws Exception {
-        start("limits: {close-wait: 1500ms}\n");
+        start("limits: {close-wait: 6s}\n");
         try (Wire w = new Wire(app.tcpAddress())) {
             w.send(PIPELINED);
             assertThat(w.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
@@ -113,7 +113,7 @@ class CloseAfterReplyTest extends RunningServer {
 
     @Test
     void errorsFollowTheSameRule() throws Exception {
-        start("limits: {close-wait: 1500ms}\nversion-policy: {unknown-clients: reject-420}\n");
+        start("limits: {close-wait: 6s}\nversion-policy: {unknown-clients: reject-420}\n");
         try (Wire w = new Wire(app.tcpAddress())) {
             w.send("VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 MYCLIENT 1.0 MYCLIENT a@example.com\r\n");
             assertThat(w.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
