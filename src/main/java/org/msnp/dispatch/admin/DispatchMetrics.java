@@ -30,10 +30,24 @@ public final class DispatchMetrics implements ConnectionObserver {
     private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> lifetimes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> health = new ConcurrentHashMap<>();
+    /** The meters every finished conversation touches, found without building a string key. */
+    private final ConcurrentHashMap<HandshakeKey, Counter> handshakes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Counter> referrals = new ConcurrentHashMap<>();
+    private final AtomicInteger[] openByTransport = new AtomicInteger[TransportKind.values().length];
+    private final Timer[] repliedByTransport = new Timer[TransportKind.values().length];
+    private final Timer[] lifetimeByTransport = new Timer[TransportKind.values().length];
+
+    private record HandshakeKey(TransportKind transport, String dialect, String outcome, String verdict) {
+    }
 
     public DispatchMetrics() {
-        openGauge("tcp");
-        openGauge("http");
+        for (TransportKind t : TransportKind.values()) {
+            openByTransport[t.ordinal()] = openGauge(t.label());
+            repliedByTransport[t.ordinal()] = timer(durations, "msnp.handshake.duration",
+                    "time from accept (or gateway open) to the last reply sent", t.label(), Duration.ofNanos(100_000));
+            lifetimeByTransport[t.ordinal()] = timer(lifetimes, "msnp.connection.duration",
+                    "connection lifetime from accept (or gateway open) to close", t.label(), Duration.ofMillis(1));
+        }
         reloadCounter("ok");
         reloadCounter("failed");
     }
@@ -80,25 +94,35 @@ public final class DispatchMetrics implements ConnectionObserver {
 
     @Override
     public void opened(TransportKind transport) {
-        openGauge(transport.label()).incrementAndGet();
+        openByTransport[transport.ordinal()].incrementAndGet();
     }
 
     @Override
     public void finished(ConnectionRecord r) {
-        String transport = r.transport().label();
-        openGauge(transport).decrementAndGet();
-        String outcome = r.summary().outcomeLabel();
-        counter("msnp.handshakes", "finished dispatch conversations by outcome and version verdict", "transport", transport,
-                "dialect", r.summary().dialect(), "outcome", outcome, "verdict", r.summary().verdictLabel()).increment();
-        r.summary().error().ifPresent(e -> counter("msnp.errors.sent", "error replies sent, by code", "code", e.text()).increment());
-        r.summary().referredTo().ifPresent(ns -> counter("msnp.referrals", "XFR referrals by Notification Server",
-                "target", ns.toString()).increment());
-        if (r.repliedNanos() >= 0) {
-            timer(durations, "msnp.handshake.duration", "time from accept (or gateway open) to the last reply sent",
-                    transport, Duration.ofNanos(100_000)).record(r.repliedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        TransportKind kind = r.transport();
+        openByTransport[kind.ordinal()].decrementAndGet();
+        var summary = r.summary();
+        HandshakeKey key = new HandshakeKey(kind, summary.dialect(), summary.outcomeLabel(), summary.verdictLabel());
+        Counter handshake = handshakes.get(key);
+        if (handshake == null) {
+            handshake = handshakes.computeIfAbsent(key, k -> counter("msnp.handshakes",
+                    "finished dispatch conversations by outcome and version verdict", "transport", k.transport().label(),
+                    "dialect", k.dialect(), "outcome", k.outcome(), "verdict", k.verdict()));
         }
-        timer(lifetimes, "msnp.connection.duration", "connection lifetime from accept (or gateway open) to close",
-                transport, Duration.ofMillis(1)).record(r.duration());
+        handshake.increment();
+        summary.error().ifPresent(e -> counter("msnp.errors.sent", "error replies sent, by code", "code", e.text()).increment());
+        summary.referredTo().ifPresent(ns -> {
+            Counter c = referrals.get(ns);
+            if (c == null) {
+                c = referrals.computeIfAbsent(ns, k -> counter("msnp.referrals", "XFR referrals by Notification Server",
+                        "target", k.toString()));
+            }
+            c.increment();
+        });
+        if (r.repliedNanos() >= 0) {
+            repliedByTransport[kind.ordinal()].record(r.repliedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        lifetimeByTransport[kind.ordinal()].record(r.duration());
     }
 
     private Timer timer(ConcurrentHashMap<String, Timer> byTransport, String name, String description, String transport,

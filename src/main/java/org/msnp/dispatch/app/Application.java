@@ -60,6 +60,8 @@ public final class Application implements AutoCloseable {
     private final AtomicReference<Wiring> wiring = new AtomicReference<>();
     private final DispatchServer tcp;
     private final ConnectionObserver observers;
+    /** The caller's observer; closed at stop when it can be (the connection log's writer). */
+    private final ConnectionObserver observer;
     private long version = 1;
     private final AdminServer admin;
     private GatewayServer gateway;            // HTTP gateway (docs/gateway.md); null when disabled
@@ -106,6 +108,7 @@ public final class Application implements AutoCloseable {
         this.wiring.set(Wiring.of(config, pool, version, config.listen().port()));
         this.limits = new AdmissionLimits(wiring.get().thresholds());
         this.census = Census.start(config.census(), metrics.registry());
+        this.observer = observer;
         this.observers = census.isPresent() ? ConnectionObserver.of(metrics, new CensusFeed(census.get()), observer)
                 : ConnectionObserver.of(metrics, observer);
         this.tcp = new DispatchServer(Wiring.tcpListener(config), () -> wiring.get().snapshot(),
@@ -117,7 +120,8 @@ public final class Application implements AutoCloseable {
      * Starts the listeners of {@code config}; with a file, watches it and reloads on change. With
      * {@code policy-source: database}, the shared keys come from the latest published version
      * (or the cache file), and every version published later is applied as a reload; the file is
-     * then not watched.
+     * then not watched. {@code observer} is closed when the application stops if it is
+     * {@link AutoCloseable} (the connection log writes what it holds).
      */
     public static Application start(DispatchConfig config, Optional<Path> file, ConnectionObserver observer)
             throws InterruptedException {
@@ -713,6 +717,13 @@ public final class Application implements AutoCloseable {
         }
         // after the listeners: every conversation has been counted
         census.ifPresent(Census::close);
+        if (observer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("stop: {}", e.toString());
+            }
+        }
         admin.close();
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

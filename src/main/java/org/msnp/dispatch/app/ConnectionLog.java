@@ -1,9 +1,18 @@
 package org.msnp.dispatch.app;
 
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import org.msnp.dispatch.observe.ConnectionObserver;
 import org.msnp.dispatch.observe.ConnectionRecord;
 import org.msnp.dispatch.observe.Refusal;
@@ -17,18 +26,55 @@ import org.slf4j.LoggerFactory;
  * The connection log: one logfmt line per finished conversation on the logger
  * {@code msnp.connection}, and refused connections summed up per transport and reason, one line
  * per reason per interval ({@link #summarize()}), so that a flood cannot flood the log.
+ *
+ * <p>Batched off the event loop: a finished conversation only puts its record in a bounded queue.
+ * A writer thread of its own takes what has gathered every {@value #INTERVAL_MILLIS} ms, formats
+ * the lines and writes them out together; nothing wakes it per connection, and an event loop
+ * never waits for the log. With the server's own logging ({@link LogSetup}) the lines go to
+ * standard output in the same layout as every other line, several per write (whole lines, at
+ * most {@value #CHUNK} bytes per write, so that lines from other writers are never cut into);
+ * with a Logback file of the operator's ({@code -Dlogback.configurationFile}) each line is an
+ * event of the logger as before. Should the writer fall {@value #CAPACITY} lines behind (standard
+ * output blocked), further lines are counted rather than queued, and the count is logged.
  */
-public final class ConnectionLog implements ConnectionObserver {
+public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("msnp.connection");
     private static final int REASONS = Refusal.values().length;
+    static final int CAPACITY = 65_536;
+    static final long INTERVAL_MILLIS = 20;
+    static final int CHUNK = 4096;
 
     /** Refusals since the last summary, per transport and reason. */
     private final AtomicLongArray refused = new AtomicLongArray(TransportKind.values().length * REASONS);
+    private final ArrayBlockingQueue<ConnectionRecord> pending = new ArrayBlockingQueue<>(CAPACITY);
+    private final AtomicLong dropped = new AtomicLong();
+    /** Standard output when the server's own logging is in place, else null: each line a Logback event. */
+    private final PrintStream direct;
+    private final Object writing = new Object();
+    private final List<ConnectionRecord> batch = new ArrayList<>();
+    private final byte[] chunk = new byte[CHUNK];
+    private final StringBuilder text = new StringBuilder(CHUNK);
+    private final ch.qos.logback.core.util.CachingDateFormatter stamps =
+            new ch.qos.logback.core.util.CachingDateFormatter(LogSetup.DATE_PATTERN, ZoneId.systemDefault());
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public ConnectionLog() {
+        this(LogSetup.isInPlace() ? System.out : null);
+    }
+
+    /** @param direct where lines are written in the server's layout; null: as Logback events */
+    ConnectionLog(PrintStream direct) {
+        this.direct = direct;
+        this.writer = new Thread(this::run, "connection-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
 
     @Override
     public void finished(ConnectionRecord record) {
-        if (LOG.isInfoEnabled()) {
-            LOG.info(line(record));
+        if (LOG.isInfoEnabled() && !pending.offer(record)) {
+            dropped.incrementAndGet();
         }
     }
 
@@ -37,9 +83,17 @@ public final class ConnectionLog implements ConnectionObserver {
         refused.incrementAndGet(transport.ordinal() * REASONS + reason.ordinal());
     }
 
-    /** Writes one line per transport and reason with refusals since the last call; the server calls it every 10 s. */
+    /**
+     * Writes the lines gathered so far, then one line per transport and reason with refusals
+     * since the last call; the server calls it every 10 s and when it stops.
+     */
     @Override
     public void summarize() {
+        flush();
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            LOG.warn("connection log behind: {} line(s) not written (more than {} waiting)", lost, CAPACITY);
+        }
         for (TransportKind t : TransportKind.values()) {
             Map<Refusal, Long> counts = new EnumMap<>(Refusal.class);
             for (Refusal r : Refusal.values()) {
@@ -52,14 +106,84 @@ public final class ConnectionLog implements ConnectionObserver {
         }
     }
 
+    /** Writes every line gathered so far; returns when they are written. */
+    public void flush() {
+        synchronized (writing) {
+            while (pending.drainTo(batch, 1024) > 0) {
+                write(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    private void run() {
+        while (running) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                LOG.warn("connection log: {}", e.toString());
+            }
+        }
+    }
+
+    private void write(List<ConnectionRecord> records) {
+        if (direct == null) {
+            for (ConnectionRecord r : records) {
+                LOG.info(line(r));
+            }
+            return;
+        }
+        String prefix = stamps.format(System.currentTimeMillis()) + " INFO  connection ";
+        int used = 0;
+        for (ConnectionRecord r : records) {
+            text.setLength(0);
+            text.append(prefix);
+            append(text, r);
+            text.append('\n');
+            int n = text.length();
+            if (used + n > CHUNK) {
+                direct.write(chunk, 0, used);
+                used = 0;
+            }
+            if (n > CHUNK) {
+                // a line longer than a chunk (not seen: lines are a few hundred bytes) goes out alone
+                direct.write(text.toString().getBytes(StandardCharsets.ISO_8859_1), 0, n);
+                continue;
+            }
+            // logfmt values are printable ASCII (Logfmt escapes everything else)
+            for (int i = 0; i < n; i++) {
+                chunk[used + i] = (byte) text.charAt(i);
+            }
+            used += n;
+        }
+        if (used > 0) {
+            direct.write(chunk, 0, used);
+        }
+        direct.flush();
+    }
+
+    /** Stops the writer after writing what has gathered. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(writer);
+        flush();
+    }
+
     /**
      * The log line in logfmt: {@code peer=… transport=tcp dialect=MSNP8 client=MSNMSGR/6.0.0602 …}.
      * Every value the client wrote is quoted where needed ({@link Logfmt}), so the line always
      * parses back into exactly the fields written here (docs/operations.md).
      */
     public static String line(ConnectionRecord r) {
-        DispatchSession.Summary summary = r.summary();
         StringBuilder b = new StringBuilder(192);
+        append(b, r);
+        return b.toString();
+    }
+
+    private static void append(StringBuilder b, ConnectionRecord r) {
+        DispatchSession.Summary summary = r.summary();
         b.append("peer=").append(peerText(r)).append(" transport=").append(r.transport().label()).append(" dialect=");
         Logfmt.value(b, summary.dialect());
         summary.client().ifPresentOrElse(c -> {
@@ -84,7 +208,6 @@ public final class ConnectionLog implements ConnectionObserver {
             b.append(r.repliedNanos() / 1_000_000).append("ms");
         }
         b.append(" duration=").append(r.duration().toMillis()).append("ms");
-        return b.toString();
     }
 
     private static String peerText(ConnectionRecord r) {

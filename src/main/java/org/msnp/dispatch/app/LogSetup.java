@@ -20,7 +20,14 @@ import org.slf4j.Logger;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg%n";
+    static final String DATE_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+    static final String PATTERN = "%d{" + DATE_PATTERN + "} %-5level %logger{0} %msg%n";
+    private static volatile boolean inPlace;
+
+    /** Whether this setup (standard output, the layout above) is the one in force. */
+    static boolean isInPlace() {
+        return inPlace;
+    }
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -57,6 +64,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         DefaultShutdownHook hook = new DefaultShutdownHook();
         hook.setContext(context);
         Runtime.getRuntime().addShutdownHook(new Thread(hook, "logback-shutdown"));
+        inPlace = true;
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -29,12 +29,11 @@ public final class CeilingServer implements AutoCloseable {
     private static final int MAX_FIRST_LINE = 256;
 
     private final Transport transport = Transport.best();
-    private final EventLoopGroup boss = transport.group(1);
     private final EventLoopGroup workers;
     private final byte[][] firstLines;
     private final ByteBuf[][] replies;
     private final java.util.List<ByteBuf> owned = new java.util.ArrayList<>();
-    private Channel listener;
+    private Transport.Listening listener;
 
     /** @param workerThreads as many as the dispatch server uses */
     public CeilingServer(List<Handshake> scripts, int workerThreads) {
@@ -63,23 +62,22 @@ public final class CeilingServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0: any free port) and returns the address. */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
-        ServerBootstrap b = transport.listener(boss, workers)
+        ServerBootstrap b = transport.listener()
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new Answer());
                     }
                 });
-        listener = b.bind(host, port).sync().channel();
-        return (InetSocketAddress) listener.localAddress();
+        listener = transport.bind(b, workers, workers, host, port);
+        return listener.localAddress();
     }
 
     @Override
     public void close() {
         if (listener != null) {
-            listener.close().awaitUninterruptibly();
+            listener.close();
         }
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         owned.forEach(ByteBuf::release);
         owned.clear();

@@ -80,7 +80,7 @@ final class GatewayLoad {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
         InetSocketAddress target = new InetSocketAddress(host, port);
-        Transport transport = Transport.best();
+        Transport transport = Transport.client();
         EventLoopGroup group = transport.group(1);
         try {
             Bootstrap template = new Bootstrap().group(group).channel(transport.clientChannel())

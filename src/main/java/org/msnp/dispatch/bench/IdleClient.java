@@ -26,7 +26,7 @@ import org.msnp.dispatch.net.Transport;
  * connections held and those the server closed afterwards.
  */
 public final class IdleClient implements AutoCloseable {
-    private final Transport transport = Transport.best();
+    private final Transport transport = Transport.client();
     private final EventLoopGroup group;
     private final Bootstrap template;
     private final List<InetSocketAddress> sources;

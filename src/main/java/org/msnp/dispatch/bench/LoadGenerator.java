@@ -33,7 +33,7 @@ public final class LoadGenerator implements AutoCloseable {
      * @param sources local addresses to connect from, used in turn (empty: let the system choose)
      */
     public LoadGenerator(List<InetSocketAddress> sources, List<Handshake> cycle, int threads, Duration timeout) {
-        this.transport = Transport.best();
+        this.transport = Transport.client();
         this.group = transport.group(threads);
         this.sources = List.copyOf(sources);
         this.cycle = List.copyOf(cycle);

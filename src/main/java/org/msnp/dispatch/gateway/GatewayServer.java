@@ -46,7 +46,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Tunnels tunnels;
     private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("gateway", GlobalEventExecutor.INSTANCE);
-    private Channel listener;
+    private org.msnp.dispatch.net.Transport.Listening listener;
     private ScheduledFuture<?> sweeper;
 
     public GatewayServer(ListenerSettings listen, Supplier<GatewaySettings> settings, AdmissionLimits limits,
@@ -79,12 +79,12 @@ public final class GatewayServer implements AutoCloseable {
                                 .addLast(HandlerNames.GATEWAY, handler);
                     }
                 });
-        listener = b.bind(listen.host(), listen.port()).sync().channel();
+        listener = loops.bind(b, listen.host(), listen.port());
         long idleMillis = settings.get().sessionIdle().toMillis();
         long every = Math.max(20, Math.min(1000, idleMillis / 2));
         sweeper = loops.workers().next().scheduleAtFixedRate(() -> tunnels.sweep(System.nanoTime()), every, every,
                 TimeUnit.MILLISECONDS);
-        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        InetSocketAddress bound = listener.localAddress();
         LOG.info("HTTP gateway listening on {} (POST {})", bound, GatewayRequest.PATH);
         return bound;
     }
@@ -92,7 +92,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Closes the listening socket; open gateway sessions carry on. */
     public void stopAccepting() throws InterruptedException {
         if (listener != null) {
-            listener.close().sync();
+            listener.close();
         }
     }
 

@@ -33,7 +33,7 @@ public final class DispatchServer implements AutoCloseable {
     private final AdmissionLimits limits;
     private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("dispatch", GlobalEventExecutor.INSTANCE);
-    private Channel listener;
+    private Transport.Listening listener;
 
     public DispatchServer(ListenerSettings listen, Supplier<Snapshot> snapshots, Supplier<TrustedProxies> trusted,
                           AdmissionLimits limits, ConnectionObserver observer, EventLoops loops) {
@@ -55,8 +55,8 @@ public final class DispatchServer implements AutoCloseable {
                         configure(ch.pipeline(), snapshots.get(), listen.proxyProtocol(), trusted.get(), limits, observer);
                     }
                 });
-        listener = b.bind(listen.host(), listen.port()).sync().channel();
-        return (InetSocketAddress) listener.localAddress();
+        listener = loops.bind(b, listen.host(), listen.port());
+        return listener.localAddress();
     }
 
     /** The per-connection pipeline, on one snapshot of the configuration. */
@@ -110,7 +110,7 @@ public final class DispatchServer implements AutoCloseable {
     /** Closes the listening socket; open conversations carry on. */
     public void stopAccepting() throws InterruptedException {
         if (listener != null) {
-            listener.close().sync();
+            listener.close();
         }
     }
 
