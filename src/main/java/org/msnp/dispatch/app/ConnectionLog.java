@@ -84,12 +84,13 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     }
 
     /**
-     * Writes the lines gathered so far, then one line per transport and reason with refusals
-     * since the last call; the server calls it every 10 s and when it stops.
+     * One line per transport and reason with refusals since the last call, and how many
+     * connection lines could not be queued; the server calls it every 10 s (on an event loop: it
+     * never waits for the writer) and when it stops, before {@link #close()}.
      */
     @Override
     public void summarize() {
-        flush();
+        LockSupport.unpark(writer);
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
             LOG.warn("connection log behind: {} line(s) not written (more than {} waiting)", lost, CAPACITY);
@@ -163,12 +164,16 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         direct.flush();
     }
 
-    /** Stops the writer after writing what has gathered. */
+    /** Stops the writer after writing what has gathered (and saying how many lines were not). */
     @Override
     public void close() {
         running = false;
         LockSupport.unpark(writer);
         flush();
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            LOG.warn("connection log behind: {} line(s) not written (more than {} waiting)", lost, CAPACITY);
+        }
     }
 
     /**

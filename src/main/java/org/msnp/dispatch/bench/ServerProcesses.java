@@ -95,6 +95,12 @@ final class ServerProcesses implements AutoCloseable {
      * port; its replies are then known byte for byte.
      */
     TargetSpec startJar(String name, Path jar, List<String> jvmOptions) throws IOException, InterruptedException {
+        return startJar(name, jar, jvmOptions, "60s");
+    }
+
+    /** The same with the server's {@code limits.idle-timeout} (long when idle connections are held beside the load). */
+    TargetSpec startJar(String name, Path jar, List<String> jvmOptions, String idleTimeout)
+            throws IOException, InterruptedException {
         if (!Files.isReadable(jar)) {
             throw new IOException("--start-jar " + name + ": no jar at " + jar.toAbsolutePath().normalize());
         }
@@ -102,7 +108,7 @@ final class ServerProcesses implements AutoCloseable {
         temporary.add(dir);
         int port = Machine.freePort();
         Path config = dir.resolve("dispatch.yaml");
-        Files.writeString(config, KnownConfig.yaml("127.0.0.1:" + port, "60s"));
+        Files.writeString(config, KnownConfig.yaml("127.0.0.1:" + port, idleTimeout));
         List<String> cmd = new ArrayList<>();
         cmd.add(Machine.javaExecutable());
         cmd.addAll(jvmOptions);
@@ -185,6 +191,28 @@ final class ServerProcesses implements AutoCloseable {
         }
         return Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isEmpty()).map(d -> Path.of(d, program))
                 .filter(Files::isExecutable).findFirst();
+    }
+
+    /**
+     * Holds {@code k} connections after VER to {@code t} from a child process of its own (its own
+     * open-file limit), until this is closed; returns the child's report ({@code held K failed F in S s}).
+     */
+    String holdIdle(TargetSpec t, int k) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Machine.javaExecutable(), "-Xmx1g", "-cp",
+                System.getProperty("java.class.path"), Machine.MAIN, "bench", "idle-client",
+                t.address().getAddress().getHostAddress() + ":" + t.address().getPort(), "-k", Integer.toString(k),
+                "--sources", "32", "--parallel", "256"));
+        Path dir = Files.createTempDirectory("msnp-bench-idle-");
+        temporary.add(dir);
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr").toFile()).start();
+        processes.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null || !line.startsWith("held ")) {
+            throw new IOException(t.name() + ": the idle client did not report its connections (" + line + ")"
+                    + errorTail(dir.resolve("stderr")));
+        }
+        return line;
     }
 
     @Override

@@ -65,6 +65,11 @@ final class TargetsCommand implements Callable<Integer> {
             + "the server to (a client that ignores the XFR): latency to the close is how long a server holds such a client")
     boolean clientStays;
 
+    @Option(names = "--idle", paramLabel = "K", description = "hold K connections after VER on each target through "
+            + "the whole comparison, from a child process per target, so that RSS is measured with them beside the load; "
+            + "the jars started here then get a 1 h idle timeout")
+    int idle;
+
     @Option(names = {"-c", "--concurrency"}, split = ",", paramLabel = "C[,C…]", defaultValue = "64",
             description = "handshakes in flight; several values: the whole comparison at each (default: ${DEFAULT-VALUE})")
     List<Integer> concurrency;
@@ -152,13 +157,18 @@ final class TargetsCommand implements Callable<Integer> {
                     targets.add(started.startNettyCeiling(s[0], ServerProcesses.jvmOptions(s[1])));
                 }
                 for (String[] s : jarSpecs) {
-                    targets.add(started.startJar(s[0], Path.of(s[1]), ServerProcesses.jvmOptions(s[2])));
+                    targets.add(started.startJar(s[0], Path.of(s[1]), ServerProcesses.jvmOptions(s[2]),
+                            idle > 0 ? "1h" : "60s"));
+                }
+                targets.addAll(parsed);
+                for (TargetSpec t : idle > 0 ? targets : List.<TargetSpec>of()) {
+                    out.printf(Locale.ROOT, "idle: %s: %s%n", t.name(), started.holdIdle(t, idle));
+                    out.flush();
                 }
             } catch (IOException e) {
                 spec.commandLine().getErr().println("bench targets: " + e.getMessage());
                 return 2;
             }
-            targets.addAll(parsed);
             return compare(targets, base);
         }
     }

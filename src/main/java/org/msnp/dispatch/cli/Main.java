@@ -34,6 +34,11 @@ public final class Main implements Runnable {
      * random locally administered id does, without the warning.
      */
     static void quietNetty() {
+        // Buffer leak tracking samples allocations with a stack trace each: for development and
+        // tests, not for a server under load; -Dio.netty.leakDetection.level=… brings it back.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         if (System.getProperty("io.netty.machineId") == null) {
             byte[] id = new byte[6];
             new java.util.Random().nextBytes(id);

@@ -1,7 +1,6 @@
 package org.msnp.dispatch.net;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,6 +37,8 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter implements Conv
     private Conversation conversation;
     private ChannelHandlerContext ctx;
     private boolean pendingFlush;
+    /** The last reply written; the closing waits for it to be on its way. */
+    private io.netty.channel.ChannelFuture lastWrite;
     /** Set once the conversation has ended and the socket is on its way out. */
     private boolean closing;
     /** Waiting for the client to close after the closing reply. */
@@ -83,7 +84,7 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter implements Conv
 
     @Override
     public void reply(Reply reply) {
-        ctx.write(ReplyBytes.encode(ctx.alloc(), reply));
+        lastWrite = ctx.write(ReplyBytes.encode(ctx.alloc(), reply));
         pendingFlush = true;
     }
 
@@ -111,8 +112,10 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter implements Conv
         closing = true;
         cancelTimer();
         boolean wait = conversation.waitsForClient();
-        pendingFlush = false;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+        flushPending();
+        io.netty.channel.ChannelFuture written = lastWrite != null ? lastWrite : ctx.newSucceededFuture();
+        lastWrite = null;
+        written.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 f.channel().close();
                 return;
