@@ -4,6 +4,24 @@
 #            own started by the bench, in alternating rounds at 50 and 200 handshakes in flight: server
 #            CPU per handshake, handshakes/s, p50/p99, RSS; then the same jars with clients that never
 #            close, to show how long the server holds such a client (limits.close-wait);
+#   profile  where the server's work goes, under closed-loop MSNP8 load (PROFILE_CONCURRENCY in flight),
+#            each server started by the bench exactly as compare starts it, one at a time:
+#            1. system calls per handshake of the C server, the Netty ceiling, the baseline jar and this
+#               build: `strace -c -f -p PID` for PROFILE_SECONDS after the warm-up, each syscall's calls
+#               divided by the server's successful accept4/accept calls in that window (Tcp PassiveOpens
+#               of /proc/net/snmp shown beside as a cross-check) (bench/syscall-table.py); strace slows
+#               the traced server a lot, so only the counts mean anything;
+#            2. CPU flame graphs of FLAME_BEFORE_JAR and FLAME_AFTER_JAR with async-profiler (fetched from
+#               Maven Central into $OUT): the JVM starts with the agent loaded, and `jcmd PID
+#               JVMTI.agent_load` starts it after the warm-up and stops it PROFILE_SECONDS later (plus the
+#               second or two jcmd takes to attach); HTML
+#               in $OUT/flame-before.html and flame-after.html, copied to $FLAMEGRAPHS/before.html and
+#               after.html; collapsed stacks beside them;
+#            3. the share of CPU samples by category (kernel TCP write, close, accept, read, epoll_wait,
+#               registration, conversation, connection log, metrics, census, timers, JIT, GC, other)
+#               of both (bench/flame-breakdown.py, whose rules are written at its top).
+#            Needs strace, jcmd (with the JDK) and python3. Alone: STEPS=profile bench/run.sh; a short
+#            try: STEPS=profile PROFILE_SECONDS=6 PROFILE_WARMUP=10 bench/run.sh
 #   idle     idle connections after VER, this build in-process: heap and RSS per connection, drift;
 #   run      this build in-process against the in-process ceiling, then paced at half its peak;
 #            the same with limits.close-linger 50ms;
@@ -20,13 +38,22 @@
 #   HOLD   seconds to hold them (default 180)
 #   SECONDS_PER_RUN, ROUNDS, WARMUP, CONCURRENCY   for the run step (default 8, 3, 4, 64)
 #   JMH_ARGS   extra JMH options (default: the iteration counts in the benchmark classes)
+#   PROFILE_SECONDS, PROFILE_WARMUP, PROFILE_CONCURRENCY   for the profile step (default 10, 30, 200; the
+#                  C server gets at most 3 s of warm-up; a JVM still compiling shows up as JIT samples)
+#   PROFILE_EVENT, PROFILE_INTERVAL   async-profiler's event and interval (default cpu, 1ms: perf_events
+#                  where the kernel allows them, with kernel frames; else it falls back to a timer)
+#   FLAME_BEFORE_JAR, FLAME_AFTER_JAR   the jars of the two flame graphs (default BASELINE_JAR, skipped if
+#                  missing, and this build's)
+#   FLAMEGRAPHS    where before.html and after.html are copied (default docs/flamegraphs)
+#   ASYNC_PROFILER_VERSION   (default 4.2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
+OUT_ABS=$(cd "$OUT" && pwd)
 exec > >(tee "$OUT/run.log") 2>&1
 
-STEPS=${STEPS:-compare idle run gateway startup jmh}
+STEPS=${STEPS:-compare profile idle run gateway startup jmh}
 BASELINE_JAR=${BASELINE_JAR:-../baseline-msnp-dispatch.jar}
 JVM_OPTS=${JVM_OPTS:-$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' dist/msnp-dispatch.service)}
 COMPARE_ROUNDS=${COMPARE_ROUNDS:-6}
@@ -38,7 +65,38 @@ WARMUP=${WARMUP:-4}
 CONCURRENCY=${CONCURRENCY:-64}
 HOLD=${HOLD:-180}
 JMH_ARGS=${JMH_ARGS:-}
+PROFILE_SECONDS=${PROFILE_SECONDS:-10}
+PROFILE_WARMUP=${PROFILE_WARMUP:-30}
+PROFILE_CONCURRENCY=${PROFILE_CONCURRENCY:-200}
+PROFILE_EVENT=${PROFILE_EVENT:-cpu}
+PROFILE_INTERVAL=${PROFILE_INTERVAL:-1ms}
+FLAME_BEFORE_JAR=${FLAME_BEFORE_JAR:-$BASELINE_JAR}
+FLAME_AFTER_JAR=${FLAME_AFTER_JAR:-target/msnp-dispatch.jar}
+FLAMEGRAPHS=${FLAMEGRAPHS:-docs/flamegraphs}
+ASYNC_PROFILER_VERSION=${ASYNC_PROFILER_VERSION:-4.2}
 step() { [[ " $STEPS " == *" $1 "* ]]; }
+
+if step profile; then
+  for tool in strace jcmd python3; do
+    if ! command -v "$tool" > /dev/null; then
+      case $tool in
+        strace) hint=' (Debian: apt-get install strace)' ;;
+        jcmd) hint=' (it comes with the JDK)' ;;
+        *) hint= ;;
+      esac
+      echo "the profile step needs $tool, and there is none on the PATH$hint"
+      exit 1
+    fi
+  done
+  if [[ "$OUT_ABS" == *[[:space:]]* ]]; then
+    echo "the profile step passes $OUT_ABS in JVM options, which cannot hold spaces: choose another OUT"
+    exit 1
+  fi
+  if ! [[ "$PROFILE_SECONDS" =~ ^[1-9][0-9]*$ && "$PROFILE_WARMUP" =~ ^[1-9][0-9]*$ ]]; then
+    echo "PROFILE_SECONDS and PROFILE_WARMUP are whole seconds, at least 1"
+    exit 1
+  fi
+fi
 
 # Each open connection is a file descriptor: the server holds IDLE of them, the client process as many.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -90,6 +148,132 @@ if step compare; then
   echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
   bench "${cmd[@]}" || echo "(exit status $?)"
   echo; machine
+fi
+
+if step profile; then
+  echo; echo "== profile: system calls per handshake (strace), CPU flame graphs (async-profiler); MSNP8, $PROFILE_CONCURRENCY in flight"
+  loader=   # the bench running the load now, stopped (with its servers) if this script ends first
+  trap 'if [ -n "${loader:-}" ]; then kill "$loader" 2> /dev/null || true; fi' EXIT
+
+  # LABEL WINDOW WARMUP TARGET-OPTION…: `bench targets` starts the one server (as compare does) and loads it
+  # with one measured round; when its warm-up has ended, WINDOW LABEL PID runs while that load goes on.
+  under_load() {
+    local label=$1 window=$2 warmup=$3; shift 3
+    local log="$OUT/profile-$label.log" pid ran_out=
+    local cmd=(targets "$@" --mix MSNP8 -c "$PROFILE_CONCURRENCY" --rounds 1 --first-warmup "$warmup" --warmup 0
+               -d $((PROFILE_SECONDS + 8)))
+    echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
+    : > "$log"
+    java -jar "$JAR" bench "${cmd[@]}" > "$log" 2>&1 &
+    loader=$!
+    until grep -q "^$label .*(warm-up, " "$log"; do
+      if ! kill -0 "$loader" 2> /dev/null; then
+        wait "$loader" || true
+        loader=
+        echo "profile: the bench ended before its warm-up did:"; cat "$log"
+        exit 1
+      fi
+      sleep 0.2
+    done
+    pid=$(sed -n 's/^target .*, pid \([0-9]*\)$/\1/p' "$log" | head -n 1)
+    grep -E "^target |\(warm-up, " "$log"
+    sleep 1
+    "$window" "$label" "$pid"
+    kill -0 "$loader" 2> /dev/null || ran_out=1
+    wait "$loader" || echo "(bench exit status $?)"
+    loader=
+    grep -E "^$label#1 " "$log" | sed 's/$/   (the load of the window; not a speed figure)/' || true
+    if [ -n "$ran_out" ]; then
+      echo "warning: the load ended before the window did, so its end saw no load"
+    fi
+  }
+
+  passive_opens() {
+    awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "PassiveOpens") c = i } else print $c }' /proc/net/snmp
+  }
+
+  strace_window() {   # LABEL PID
+    local before after
+    before=$(passive_opens)
+    timeout -s INT "$PROFILE_SECONDS" strace -c -f -p "$2" -o "$OUT/strace-$1.txt" 2> "$OUT/strace-$1.err" || true
+    after=$(passive_opens)
+    if ! grep -q ' total$' "$OUT/strace-$1.txt" 2> /dev/null; then
+      echo "profile: strace -c -f -p $2 left no summary; it said: $(tail -n 3 "$OUT/strace-$1.err" 2> /dev/null)"
+      exit 1
+    fi
+    syscall_args+=("$1=$OUT/strace-$1.txt:$((after - before))")
+  }
+
+  echo; echo "-- system calls per handshake: strace -c -f -p PID for $PROFILE_SECONDS s after the warm-up"
+  syscall_args=()
+  under_load c strace_window $((PROFILE_WARMUP < 3 ? PROFILE_WARMUP : 3)) --start-c-ceiling
+  under_load netty strace_window "$PROFILE_WARMUP" --start-netty-ceiling="netty:$JVM_OPTS"
+  if [ -f "$BASELINE_JAR" ]; then
+    under_load baseline strace_window "$PROFILE_WARMUP" --start-jar "baseline=$BASELINE_JAR:$JVM_OPTS"
+  else
+    echo "note: no baseline jar at $BASELINE_JAR: its system calls are not counted"
+  fi
+  under_load current strace_window "$PROFILE_WARMUP" --start-jar "current=$JAR:$JVM_OPTS"
+  echo
+  python3 bench/syscall-table.py "${syscall_args[@]}"
+  echo "(failed calls included, e.g. the accept4 that ends an accept loop with EAGAIN; write also counts the"
+  echo " connection log's writes to /dev/null; close away from 1.00 shows the handshakes cut by the window's"
+  echo " edges; strace -c output in $OUT/strace-*.txt)"
+
+  AP="$OUT_ABS/async-profiler-$ASYNC_PROFILER_VERSION"
+  AP_LIB="$AP/libasyncProfiler.so"
+  if [ ! -f "$AP_LIB" ] || [ ! -f "$AP/jfr-converter.jar" ]; then
+    mkdir -p "$AP"
+    case "$(uname -m)" in
+      x86_64) platform=linux-x64 ;;
+      aarch64) platform=linux-arm64 ;;
+      *) echo "profile: async-profiler has no library for $(uname -m) in its Maven artifact"; exit 1 ;;
+    esac
+    for artifact in async-profiler jfr-converter; do
+      mvn -B -ntp -q dependency:copy -Dartifact="tools.profiler:$artifact:$ASYNC_PROFILER_VERSION" \
+        -DoutputDirectory="$AP" -Dmdep.stripVersion=true 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+    done
+    (cd "$AP" && jar xf async-profiler.jar "$platform/libasyncProfiler.so" && mv "$platform/libasyncProfiler.so" . \
+      && rmdir "$platform")
+  fi
+
+  agent() {   # PID COMMAND: one command to the async-profiler loaded in that JVM
+    local said
+    said=$(jcmd "$1" JVMTI.agent_load "$AP_LIB" "\"$2\"" 2>&1) || true
+    if [[ "$said" != *"return code: 0"* ]]; then
+      echo "profile: async-profiler's '$2' in pid $1 failed: $said"
+      exit 1
+    fi
+  }
+
+  flame_window() {   # LABEL PID
+    agent "$2" "start,event=$PROFILE_EVENT,interval=$PROFILE_INTERVAL"
+    sleep "$PROFILE_SECONDS"
+    agent "$2" "stop,file=$OUT_ABS/flame-$1.collapsed,collapsed"
+  }
+
+  echo; echo "-- CPU flame graphs: async-profiler $ASYNC_PROFILER_VERSION, event $PROFILE_EVENT every $PROFILE_INTERVAL, $PROFILE_SECONDS s after the warm-up"
+  flames=()
+  if [ -f "$FLAME_BEFORE_JAR" ]; then
+    flames+=("before=$FLAME_BEFORE_JAR")
+  else
+    echo "note: no jar at $FLAME_BEFORE_JAR (FLAME_BEFORE_JAR): no before flame graph"
+  fi
+  flames+=("after=$FLAME_AFTER_JAR")
+  breakdown_args=()
+  for f in "${flames[@]}"; do
+    label=${f%%=*} jar=${f#*=}
+    rm -f "$OUT/flame-$label.collapsed"
+    under_load "$label" flame_window "$PROFILE_WARMUP" --start-jar "$label=$jar:$JVM_OPTS -agentpath:$AP_LIB"
+    java -jar "$AP/jfr-converter.jar" --title "$(basename "$jar") serve: CPU ($PROFILE_EVENT), $PROFILE_SECONDS s of MSNP8 handshakes, $PROFILE_CONCURRENCY in flight, after $PROFILE_WARMUP s of warm-up" \
+      "$OUT/flame-$label.collapsed" "$OUT/flame-$label.html"
+    mkdir -p "$FLAMEGRAPHS"
+    cp "$OUT/flame-$label.html" "$FLAMEGRAPHS/$label.html"
+    echo "$label: $jar -> $OUT/flame-$label.html, $FLAMEGRAPHS/$label.html"
+    breakdown_args=("$label=$OUT/flame-$label.collapsed" "${breakdown_args[@]}")
+  done
+  echo; echo "-- the server's CPU by category (bench/flame-breakdown.py; each sample to the first rule that matches its stack)"
+  python3 bench/flame-breakdown.py "${breakdown_args[@]}"
 fi
 
 if step idle; then
