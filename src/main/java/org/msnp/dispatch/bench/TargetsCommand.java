@@ -65,6 +65,11 @@ final class TargetsCommand implements Callable<Integer> {
             + "the server to (a client that ignores the XFR): latency to the close is how long a server holds such a client")
     boolean clientStays;
 
+    @Option(names = "--paced-fraction", paramLabel = "F", description = "after the closed-loop rounds at each "
+            + "concurrency, as many paced rounds per target at F times the lowest median rate of the targets (the same "
+            + "offered rate for every target, one each can serve), for the latency at that load")
+    double pacedFraction;
+
     @Option(names = "--idle", paramLabel = "K", description = "hold K connections after VER on each target through "
             + "the whole comparison, from a child process per target, so that RSS is measured with them beside the load; "
             + "the jars started here then get a 1 h idle timeout")
@@ -240,6 +245,9 @@ final class TargetsCommand implements Callable<Integer> {
                     }
                 }
                 table(c, targets, byTarget, base, ticks);
+                if (pacedFraction > 0) {
+                    failures += paced(gen, c, targets, byTarget, base, ticks);
+                }
             }
         }
         out.println(failures == 0 ? "result: every handshake answered as expected"
@@ -259,12 +267,52 @@ final class TargetsCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /**
+     * Paced rounds at {@link #pacedFraction} of the lowest closed-loop median rate, the targets
+     * in turn; prints their table (p99 ratios against {@code base}) and returns the failed rounds.
+     */
+    private int paced(LoadGenerator gen, int c, List<TargetSpec> targets, Map<String, List<Round>> closed, String base,
+                      long ticks) throws InterruptedException {
+        double lowest = closed.values().stream()
+                .mapToDouble(rs -> median(rs.stream().mapToDouble(x -> x.result().perSecond()).toArray()))
+                .min().orElse(0);
+        double rate = Math.max(1, pacedFraction * lowest);
+        out.printf(Locale.ROOT, "%n== paced at %.0f handshakes/s (%.2f of the lowest median rate above, %.0f/s), at most "
+                + "%d in flight%n", rate, pacedFraction, lowest, c);
+        Map<String, List<Round>> byTarget = new LinkedHashMap<>();
+        targets.forEach(t -> byTarget.put(t.name(), new ArrayList<>()));
+        int failures = 0;
+        for (int r = 1; r <= rounds; r++) {
+            for (int k = 0; k < targets.size(); k++) {
+                TargetSpec t = targets.get((k + r - 1) % targets.size());
+                Round round = measure(gen, t, c, t.name() + "@" + r, rate);
+                byTarget.get(t.name()).add(round);
+                failures += round.result().failed() > 0 ? 1 : 0;
+            }
+        }
+        table(c, targets, byTarget, base, ticks);
+        double baseP99 = median(byTarget.get(base).stream()
+                .mapToDouble(x -> x.result().toClose().getValueAtPercentile(99) / 1e6).toArray());
+        out.printf(Locale.ROOT, "p99 at %.0f/s as a ratio to %s's: %s%n", rate, base, String.join(", ", targets.stream()
+                .map(t -> t.name() + " " + ratio(median(byTarget.get(t.name()).stream()
+                        .mapToDouble(x -> x.result().toClose().getValueAtPercentile(99) / 1e6).toArray()), baseP99))
+                .toList()));
+        out.flush();
+        return failures;
+    }
+
     private Round measure(LoadGenerator gen, TargetSpec t, int c, String label) throws InterruptedException {
+        return measure(gen, t, c, label, 0);
+    }
+
+    /** One measured round: closed loop with {@code c} in flight, or paced at {@code rate} (&gt; 0). */
+    private Round measure(LoadGenerator gen, TargetSpec t, int c, String label, double rate) throws InterruptedException {
         LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t));
         long busyBefore = machineBusy();
         long t0 = System.nanoTime();
         long before = cpuTicks(t);
-        Result r = gen.closedLoop(label, lt, c, load.limit(), load.measured());
+        Result r = rate > 0 ? gen.paced(label, lt, rate, c, load.limit(), load.measured())
+                : gen.closedLoop(label, lt, c, load.limit(), load.measured());
         long after = cpuTicks(t);
         long busyAfter = machineBusy();
         double window = (System.nanoTime() - t0) / 1e9;
@@ -326,7 +374,10 @@ final class TargetsCommand implements Callable<Integer> {
         double baseCpu = median(baseRounds.stream().mapToDouble(Round::serverMicros).toArray());
         long fewest = byTarget.values().stream().flatMap(List::stream).mapToLong(x -> x.result().completed())
                 .filter(n -> n > 0).min().orElse(0);
-        out.printf(Locale.ROOT, "%n%d in flight: median of %d rounds per target; ratios against %s%n", c, rounds, base);
+        boolean pacedTable = byTarget.values().stream().flatMap(List::stream).findFirst()
+                .map(x -> x.result().label().contains("@")).orElse(false);
+        out.printf(Locale.ROOT, "%n%s: median of %d rounds per target; ratios against %s%n",
+                pacedTable ? "paced, at most " + c + " in flight" : c + " in flight", rounds, base);
         out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "target", "handshakes/s",
                 "ratio", "p50 ms", "p99 ms", "server CPU", "ratio", "load tool", "RSS MiB", "peak MiB", "errors", "others");
         out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "", "", "", "", "", "us/hs", "",

@@ -195,12 +195,8 @@ public enum Transport {
                 for (io.netty.util.concurrent.EventExecutor e : workers) {
                     io.netty.channel.EventLoop loop = (io.netty.channel.EventLoop) e;
                     ServerBootstrap each = b.clone().group(loop, loop);
-                    int defer = Integer.getInteger("msnp.defer-accept", 0);
                     if (this == EPOLL) {
                         each.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
-                        if (defer > 0) {
-                            each.option(io.netty.channel.epoll.EpollChannelOption.TCP_DEFER_ACCEPT, defer);
-                        }
                     } else {
                         each.option(io.netty.channel.uring.IoUringChannelOption.SO_REUSEPORT, true);
                     }
