@@ -122,6 +122,41 @@ class TargetsCommandTest {
     }
 
     @Test
+    void pacedRoundsRunEveryTargetAtOneRateAndIdleConnectionsAreHeldBesideTheLoad() throws Exception {
+        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+        Application app = Application.start(KnownConfig.config("127.0.0.1:0", "1h"), record ->
+                outcomes.computeIfAbsent(record.summary().outcomeLabel(), k -> new AtomicLong()).incrementAndGet());
+        try {
+            Run r = bench("--start-netty-ceiling", "--target", "ours=127.0.0.1:" + app.tcpAddress().getPort(),
+                    "--idle", "50", "--paced-fraction", "0.5", "-d", "1", "-c", "4", "--rounds", "1", "--warmup", "0",
+                    "--first-warmup", "0", "--baseline", "ours");
+
+            assertThat(r.status()).as(r.out()).isZero();
+            String o = r.out();
+            // each target holds its idle connections from a process of its own, all of them answered
+            assertThat(o).containsPattern("(?m)^idle: netty: held 50 failed 0 in ").containsPattern("(?m)^idle: ours: held 50 failed 0 in ");
+            // the paced rate is half the lower of the two closed-loop medians, the same for both
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "== paced at (\\d+) handshakes/s \\(0\\.50 of the lowest median rate above, (\\d+)/s\\)").matcher(o);
+            assertThat(m.find()).as(o).isTrue();
+            long rate = Long.parseLong(m.group(1));
+            long lowest = Long.parseLong(m.group(2));
+            assertThat((double) rate).isCloseTo(lowest / 2.0, org.assertj.core.data.Offset.offset(1.0));
+            String paced = o.substring(m.start());
+            assertThat(paced).containsPattern("(?m)^ours@1 .* 0 errors").containsPattern("(?m)^netty@1 .* 0 errors")
+                    .containsPattern("(?m)^paced, at most 4 in flight: median of 1 rounds per target; ratios against ours$")
+                    .containsPattern("(?m)^p99 at \\d+/s as a ratio to ours's: netty [0-9.]+, ours 1\\.000$");
+            // paced for 1 s at that rate: about rate handshakes, none failed
+            java.util.regex.Matcher done = java.util.regex.Pattern.compile("(?m)^ours@1 +\\d+ handshakes/s  (\\d+) completed, 0 errors")
+                    .matcher(paced);
+            assertThat(done.find()).isTrue();
+            assertThat(Long.parseLong(done.group(1))).isBetween(rate / 2, rate * 2);
+        } finally {
+            app.stopNow();
+        }
+    }
+
+    @Test
     void theCServerIsCompiledStartedAndMeasuredByItsProcess() {
         // a missing part fails the test, it is never skipped: .ci/run installs a compiler, and the
         // project's notes (../shared) lie beside every checkout
