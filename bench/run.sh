@@ -33,7 +33,13 @@
 #   BASELINE_JAR   the jar to compare with (default ../baseline-msnp-dispatch.jar; skipped if missing)
 #   JVM_OPTS       JVM options of the started jars and the Netty ceiling (default: those of
 #                  dist/msnp-dispatch.service's ExecStart)
+#   BASELINE_JVM_OPTS  JVM options of the baseline jar (default: JVM_OPTS; the unit of the baseline's own
+#                  commit may have had others)
 #   COMPARE_ROUNDS, COMPARE_SECONDS, COMPARE_CONCURRENCY   (default 6, 10, 50,200)
+#   COMPARE_IDLE   connections held after VER on every server through the comparison, beside the load
+#                  (default 19000: with 200 in flight, what a 20,000 open-file limit per process allows)
+#   PACED_FRACTION paced rounds at this fraction of the lowest closed-loop rate, the same for every
+#                  server, for p99 at that load (default 0.5; 0: none)
 #   IDLE   idle connections to hold (default: 100000, or what the open-file limit allows)
 #   HOLD   seconds to hold them (default 180)
 #   SECONDS_PER_RUN, ROUNDS, WARMUP, CONCURRENCY   for the run step (default 8, 3, 4, 64)
@@ -56,9 +62,12 @@ exec > >(tee "$OUT/run.log") 2>&1
 STEPS=${STEPS:-compare profile idle run gateway startup jmh}
 BASELINE_JAR=${BASELINE_JAR:-../baseline-msnp-dispatch.jar}
 JVM_OPTS=${JVM_OPTS:-$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' dist/msnp-dispatch.service)}
+BASELINE_JVM_OPTS=${BASELINE_JVM_OPTS:-$JVM_OPTS}
 COMPARE_ROUNDS=${COMPARE_ROUNDS:-6}
 COMPARE_SECONDS=${COMPARE_SECONDS:-10}
 COMPARE_CONCURRENCY=${COMPARE_CONCURRENCY:-50,200}
+COMPARE_IDLE=${COMPARE_IDLE:-19000}
+PACED_FRACTION=${PACED_FRACTION:-0.5}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-4}
@@ -134,12 +143,13 @@ if step compare; then
   echo; echo "== compare: C server, Netty ceiling, baseline jar, this build; rounds in turn"
   jars=(--start-jar "current=$JAR:$JVM_OPTS")
   if [ -f "$BASELINE_JAR" ]; then
-    jars=(--start-jar "baseline=$BASELINE_JAR:$JVM_OPTS" "${jars[@]}")
+    jars=(--start-jar "baseline=$BASELINE_JAR:$BASELINE_JVM_OPTS" "${jars[@]}")
   else
     echo "note: no baseline jar at $BASELINE_JAR: compared without it"
   fi
   cmd=(targets --start-c-ceiling --start-netty-ceiling="netty:$JVM_OPTS" "${jars[@]}" --baseline c --mix MSNP8
-       -c "$COMPARE_CONCURRENCY" --rounds "$COMPARE_ROUNDS" -d "$COMPARE_SECONDS" --warmup 2 --first-warmup 10)
+       -c "$COMPARE_CONCURRENCY" --rounds "$COMPARE_ROUNDS" -d "$COMPARE_SECONDS" --warmup 2 --first-warmup 10
+       --idle "$COMPARE_IDLE" --paced-fraction "$PACED_FRACTION")
   echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
   bench "${cmd[@]}" || echo "(exit status $?)"
 
@@ -209,7 +219,7 @@ if step profile; then
   under_load c strace_window $((PROFILE_WARMUP < 3 ? PROFILE_WARMUP : 3)) --start-c-ceiling
   under_load netty strace_window "$PROFILE_WARMUP" --start-netty-ceiling="netty:$JVM_OPTS"
   if [ -f "$BASELINE_JAR" ]; then
-    under_load baseline strace_window "$PROFILE_WARMUP" --start-jar "baseline=$BASELINE_JAR:$JVM_OPTS"
+    under_load baseline strace_window "$PROFILE_WARMUP" --start-jar "baseline=$BASELINE_JAR:$BASELINE_JVM_OPTS"
   else
     echo "note: no baseline jar at $BASELINE_JAR: its system calls are not counted"
   fi
