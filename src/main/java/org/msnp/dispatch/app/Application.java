@@ -55,7 +55,8 @@ public final class Application implements AutoCloseable {
     private final DispatchMetrics metrics = new DispatchMetrics();
     /** For the configuration watcher: file reads stay off the event loops. */
     private final EventLoopGroup service;
-    private final EventLoops loops = EventLoops.perCore();
+    /** Every listener and check runs on these, on the transport {@code transport} selects (restart-only). */
+    private final EventLoops loops;
     private final AdmissionLimits limits;
     private final AtomicReference<Wiring> wiring = new AtomicReference<>();
     private final DispatchServer tcp;
@@ -97,13 +98,25 @@ public final class Application implements AutoCloseable {
 
     private Application(DispatchConfig config, DispatchConfig local, DispatchConfig shared, Optional<Path> file,
                         ConnectionObserver observer, Optional<PolicyFollower> follower) {
+        // first: an unknown -Dmsnp.transport (the file's value is checked on load) stops the start before anything runs
+        Transport.Choice transport;
+        try {
+            transport = Transport.select(local.transport().label());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + Transport.PROPERTY + ": " + e.getMessage(), e);
+        }
+        if (transport.fallbackNote() != null) {
+            LOG.warn("transport {} asked ({}), but {}", transport.asked(),
+                    transport.fromProperty() ? "-D" + Transport.PROPERTY : "configuration key transport", transport.fallbackNote());
+        }
         this.config = config;
         this.local = local;
         this.shared = shared;
         this.follower = follower;
         this.nodeName = Census.nodeName(local.census());
         this.file = file;
-        this.service = Transport.best().group(1);
+        this.service = transport.transport().group(1);
+        this.loops = EventLoops.perCore(transport.transport());
         this.pool = Contexts.pool(config);
         this.wiring.set(Wiring.of(config, pool, version, config.listen().port()));
         this.limits = new AdmissionLimits(wiring.get().thresholds());
@@ -455,6 +468,9 @@ public final class Application implements AutoCloseable {
         if (!a.listen().equals(b.listen())) {
             keys.add("listen");
         }
+        if (!a.transport().equals(b.transport())) {
+            keys.add("transport");
+        }
         if (!a.proxyProtocol().equals(b.proxyProtocol())) {
             keys.add("proxy-protocol");
         }
@@ -477,8 +493,9 @@ public final class Application implements AutoCloseable {
         return keys;
     }
 
-    private static String describeFixed(DispatchConfig c) {
-        return "listen " + c.listen() + (c.proxyProtocol() ? " with PROXY protocol" : "");
+    private String describeFixed(DispatchConfig c) {
+        return "listen " + c.listen() + (c.proxyProtocol() ? " with PROXY protocol" : "") + ", transport "
+                + loops.transport().label();
     }
 
     // --- several nodes -------------------------------------------------------------------------
@@ -647,6 +664,11 @@ public final class Application implements AutoCloseable {
 
     public DispatchServer tcp() {
         return tcp;
+    }
+
+    /** The socket transport every listener runs on: the configured {@code transport}, or what this machine has instead. */
+    public Transport transport() {
+        return loops.transport();
     }
 
     public DispatchConfig config() {

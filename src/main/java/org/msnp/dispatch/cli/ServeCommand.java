@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
             app.reload();
         });
         log.info("msnp-dispatch listening on {} ({}, {}) in {} ms", hostPort(app.tcpAddress()),
-                app.tcp().transport().name().toLowerCase(), config == null ? "embedded defaults" : config,
+                app.transport().label(), config == null ? "embedded defaults" : config,
                 (System.nanoTime() - started) / 1_000_000);
         app.adminAddress().ifPresent(a -> log.info("admin listener on http://{}/ (/metrics, /health{})", hostPort(a),
                 c.admin().auth() == null ? "; no authentication, loopback only"

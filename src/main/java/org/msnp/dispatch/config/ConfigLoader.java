@@ -149,7 +149,7 @@ public final class ConfigLoader {
 
     private static final java.util.Set<Class<?>> VALUE_TYPES = java.util.Set.of(java.time.Duration.class,
             BindAddress.class, org.msnp.dispatch.protocol.HostPort.class, org.msnp.dispatch.protocol.ClientVersion.class,
-            DialectSet.class, LocaleId.class, Url.class, AddressRange.class, TokenFile.class);
+            DialectSet.class, LocaleId.class, Url.class, AddressRange.class, TokenFile.class, TransportName.class);
 
     private static Throwable root(Throwable t) {
         Throwable c = t;
@@ -231,6 +231,7 @@ public final class ConfigLoader {
         text(values, Url.class, Url::new);
         text(values, AddressRange.class, AddressRange::parse);
         text(values, TokenFile.class, TokenFile::read);
+        text(values, TransportName.class, TransportName::parse);
         values.addKeyDeserializer(LocaleId.class, new com.fasterxml.jackson.databind.KeyDeserializer() {
             @Override
             public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {

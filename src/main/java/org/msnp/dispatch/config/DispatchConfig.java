@@ -32,7 +32,7 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
                              Protocol protocol, NotificationServers notificationServers,
                              List<String> foreignHandles, Policy versionPolicy, Limits limits, AdminConfig admin,
                              GatewayConfig gateway, CensusConfig census, PolicySourceConfig policySource,
-                             MembershipConfig membership) {
+                             MembershipConfig membership, TransportName transport) {
 
     public DispatchConfig {
         listen = orDefault(listen, BindAddress.parse("0.0.0.0:1863"));
@@ -61,11 +61,12 @@ public record DispatchConfig(BindAddress listen, Boolean proxyProtocol, List<Add
         census = orDefault(census, CensusConfig.DEFAULT);
         policySource = orDefault(policySource, PolicySourceConfig.DEFAULT);
         membership = orDefault(membership, MembershipConfig.DEFAULT);
+        transport = orDefault(transport, TransportName.AUTO);
     }
 
     /** The embedded defaults: what the server runs on without a file. */
     public static DispatchConfig defaults() {
-        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DispatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Who may send a PROXY header by default: this machine only. */

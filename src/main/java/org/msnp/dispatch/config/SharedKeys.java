@@ -32,7 +32,7 @@ public final class SharedKeys {
         return new DispatchConfig(local.listen(), local.proxyProtocol(), local.proxyProtocolTrusted(), local.publicAddress(),
                 published.dialects(), published.protocol(), published.notificationServers(), published.foreignHandles(),
                 published.versionPolicy(), local.limits(), local.admin(), local.gateway(), local.census(),
-                local.policySource(), local.membership());
+                local.policySource(), local.membership(), local.transport());
     }
 
     /** A node-local key found in a document meant to be published, with its line (0: unknown). */

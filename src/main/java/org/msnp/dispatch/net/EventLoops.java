@@ -26,7 +26,12 @@ public final class EventLoops implements AutoCloseable {
 
     /** One worker per available core. */
     public static EventLoops perCore() {
-        return new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return perCore(Transport.best());
+    }
+
+    /** One worker per available core, on {@code transport}. */
+    public static EventLoops perCore(Transport transport) {
+        return new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()), transport);
     }
 
     public Transport transport() {

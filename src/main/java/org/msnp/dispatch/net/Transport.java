@@ -31,7 +31,10 @@ import org.msnp.dispatch.observe.TransportKind;
 public enum Transport {
     IO_URING("io_uring"), EPOLL("epoll"), NIO("nio");
 
-    /** The system property that overrides the configured choice (tests run every transport with it). */
+    /**
+     * The system property that overrides the configured choice ({@code transport} in the file), so
+     * that a benchmark can compare transports on one configuration.
+     */
     public static final String PROPERTY = "msnp.transport";
 
     private final String label;
@@ -75,7 +78,8 @@ public enum Transport {
      * @throws IllegalArgumentException for a name that is none of these
      */
     public static Choice select(String configured) {
-        String wanted = System.getProperty(PROPERTY, configured == null ? "auto" : configured).trim()
+        String property = System.getProperty(PROPERTY);
+        String wanted = (property != null ? property : configured == null ? "auto" : configured).trim()
                 .toLowerCase(Locale.ROOT);
         Transport first = wanted.equals("auto") ? AUTO_ORDER_FIRST : parse(wanted);
         for (int i = first.ordinal(); i < values().length; i++) {
@@ -83,7 +87,7 @@ public enum Transport {
             if (t.isAvailable()) {
                 String note = t == first ? null
                         : first.label + " is not available here (" + first.unavailableReason() + "), using " + t.label;
-                return new Choice(t, wanted, note);
+                return new Choice(t, wanted, note, property != null);
             }
         }
         throw new IllegalStateException("no transport available");
@@ -99,8 +103,22 @@ public enum Transport {
         throw new IllegalArgumentException("unknown transport '" + name + "'; known: auto, io_uring, epoll, nio");
     }
 
-    /** The transport chosen and, when it is not the one asked for, why. */
-    public record Choice(Transport transport, String asked, String fallbackNote) {
+    /**
+     * The transport chosen; when it is not the one asked for, why ({@code fallbackNote}, else
+     * null); whether {@link #PROPERTY} asked rather than the configuration.
+     */
+    public record Choice(Transport transport, String asked, String fallbackNote, boolean fromProperty) {
+        /**
+         * What runs, for a summary line: {@code epoll (auto)}, {@code io_uring},
+         * {@code nio (io_uring is not available here (…), using nio)}, followed by
+         * {@code , set by -Dmsnp.transport} when the property chose.
+         */
+        public String describe() {
+            String why = fallbackNote != null ? fallbackNote : asked.equals("auto") ? "auto" : null;
+            String by = fromProperty ? "set by -D" + PROPERTY + "=" + asked : null;
+            String detail = why == null ? by : by == null ? why : why + ", " + by;
+            return transport.label + (detail == null ? "" : " (" + detail + ")");
+        }
     }
 
     /** The server's transport when nothing is configured ({@code auto}, or {@link #PROPERTY}). */

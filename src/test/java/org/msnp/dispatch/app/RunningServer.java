@@ -3,6 +3,8 @@ package org.msnp.dispatch.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
+import org.msnp.dispatch.net.Transport;
+import org.msnp.dispatch.net.Transports;
 import org.msnp.dispatch.observe.ConnectionRecord;
 
 /**
@@ -16,6 +18,17 @@ abstract class RunningServer {
     /** Starts the server on the base configuration plus {@code extra} YAML. */
     Application start(String extra) throws Exception {
         app = Application.start(TestServers.config(base() + extra), recorder);
+        return app;
+    }
+
+    /**
+     * Starts the server on {@code transport} (its {@code transport} key) with the base
+     * configuration plus {@code extra}; fails when this machine cannot run that transport.
+     */
+    Application start(Transport transport, String extra) throws Exception {
+        Transports.require(transport);
+        start(Transports.yaml(transport) + extra);
+        Transports.assertRuns(app.transport(), transport);
         return app;
     }
 

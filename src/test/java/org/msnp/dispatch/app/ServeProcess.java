@@ -40,12 +40,19 @@ final class ServeProcess implements AutoCloseable {
 
     /** Serves {@code config}; with {@code openFiles}, under that open-file limit ({@code ulimit -n}). */
     static ServeProcess start(Path config, Optional<Integer> openFiles) throws IOException {
+        return start(config, openFiles, List.of());
+    }
+
+    /** The same, with {@code jvmOptions} ({@code -Dname=value}) on the java command line. */
+    static ServeProcess start(Path config, Optional<Integer> openFiles, List<String> jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         if (openFiles.isPresent()) {
             command.addAll(List.of("bash", "-c", "ulimit -n " + openFiles.get() + " && exec \"$@\"", "bash"));
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmsnp.census.data-dir=" + ServeProcess.censusDir(), "-cp", System.getProperty("java.class.path"), "org.msnp.dispatch.cli.Main", "serve", "--config",
+                "-Dmsnp.census.data-dir=" + ServeProcess.censusDir()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.msnp.dispatch.cli.Main", "serve", "--config",
                 config.toString()));
         return new ServeProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }

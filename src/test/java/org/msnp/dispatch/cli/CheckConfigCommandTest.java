@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msnp.dispatch.config.ConfigException;
 import org.msnp.dispatch.config.ConfigLoader;
+import org.msnp.dispatch.net.Transport;
+import org.msnp.dispatch.net.Transports;
 
 /** {@code msnp-dispatch check-config FILE}. */
 class CheckConfigCommandTest {
@@ -52,6 +54,27 @@ class CheckConfigCommandTest {
 
         Files.writeString(f, "admin: {enabled: false}\n");
         assertThat(Console.run("check-config", f.toString()).out()).contains("admin listener off");
+    }
+
+    @Test
+    void theSummaryNamesTheTransportThatWillRun() throws Exception {
+        Path f = dir.resolve("transport.yaml");
+        for (Transport transport : Transport.values()) {
+            String t = Transports.require(transport).label();
+            Files.writeString(f, "listen: 127.0.0.1:1863\ntransport: " + t + "\n");
+            Console c = Console.run("check-config", f.toString());
+            assertThat(c.exitCode()).isZero();
+            assertThat(c.out()).contains("listen 127.0.0.1:1863 on " + t + ", ");
+        }
+        Files.writeString(f, "listen: 127.0.0.1:1863\n");
+        assertThat(Console.run("check-config", f.toString()).out()).contains("listen 127.0.0.1:1863 on "
+                + Transport.AUTO_ORDER_FIRST.label() + " (auto), ");
+
+        Files.writeString(f, "listen: 127.0.0.1:1863\ntransport: iouring\n");
+        Console bad = Console.run("check-config", f.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.out()).isEmpty();
+        assertThat(bad.err().strip()).isEqualTo(f + ":2: transport: 'iouring' is not a transport: write auto, io_uring, epoll or nio");
     }
 
     @Test
