@@ -85,7 +85,7 @@ public final class Census implements AutoCloseable {
 
     // Writer thread only.
     private final ScheduledExecutorService writer;
-    private boolean schemaReady;
+    private volatile boolean schemaReady;
     /** A prune failed (the database was down): it runs again after the next good flush. */
     private boolean pruneDue;
     private long failingSinceNanos = -1;
@@ -168,8 +168,17 @@ public final class Census implements AutoCloseable {
         return node;
     }
 
-    /** The read side over the same database. */
+    /**
+     * The read side over the same database. The first call waits until the writer has created
+     * the tables (it does so at start): a console asked before the first write finds them.
+     */
     public CensusQueries queries() {
+        if (!schemaReady) {
+            onWriter(() -> {
+                ensureSchema();
+                return true;
+            });
+        }
         return queries;
     }
 
