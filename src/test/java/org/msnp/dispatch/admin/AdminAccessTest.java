@@ -41,7 +41,8 @@ class AdminAccessTest {
     }
 
     List<String> logLines() {
-        synchronized (log.list) {
+        // the appender appends under its own lock
+        synchronized (log) {
             return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }

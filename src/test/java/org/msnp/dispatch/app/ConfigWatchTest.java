@@ -48,7 +48,7 @@ class ConfigWatchTest {
     }
 
     private List<String> lines(String text) {
-        return List.copyOf(log.list).stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).toList();
+        return Appended.seen(log).stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).toList();
     }
 
     private String awaitLine(String text) throws InterruptedException {
@@ -103,4 +103,5 @@ class ConfigWatchTest {
         assertThat(lines("configuration not reloaded")).hasSize(2).allMatch(l -> l.contains("cannot read"));
         assertThat(Wire.msnp8Login(app.tcpAddress(), null).get(1)).startsWith("CVR 2 6.0.0602 6.0.0602 6.0.0268 ");
     }
+
 }

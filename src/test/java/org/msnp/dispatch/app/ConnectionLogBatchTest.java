@@ -115,9 +115,12 @@ class ConnectionLogBatchTest {
             release.countDown();
             log.close();
             long lines = written.toString(StandardCharsets.ISO_8859_1).lines().count();
-            long dropped = warnings.list.stream().map(ILoggingEvent::getFormattedMessage)
-                    .filter(m -> m.startsWith("connection log behind: "))
-                    .mapToLong(m -> Long.parseLong(m.substring("connection log behind: ".length()).split(" ")[0])).sum();
+            long dropped;
+            synchronized (warnings) {
+                dropped = warnings.list.stream().map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.startsWith("connection log behind: "))
+                        .mapToLong(m -> Long.parseLong(m.substring("connection log behind: ".length()).split(" ")[0])).sum();
+            }
             assertThat(dropped).isPositive();
             assertThat(lines + dropped).isEqualTo(total);
         } finally {

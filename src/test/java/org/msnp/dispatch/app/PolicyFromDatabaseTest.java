@@ -196,7 +196,7 @@ class PolicyFromDatabaseTest {
         assertThat(app.metrics().scrape()).contains("msnp_config_reloads_total{result=\"ok\"} 1.0")
                 .contains("msnp_policy_version 2.0").contains("msnp_policy_source_up 1.0")
                 .contains("msnp_policy_latest_version 2.0");
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(Appended.seen(log)).extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(m -> assertThat(m).startsWith("configuration reloaded from policy version 2 (jdbc:postgresql://")
                         .doesNotContain("user="));
         assertThat(app.lastReload().orElseThrow().ok()).isTrue();
@@ -286,7 +286,7 @@ class PolicyFromDatabaseTest {
             assertThat(health(app).get("http-status").asInt()).isEqualTo(200);
             assertThat(app.metrics().scrape()).contains("msnp_policy_source_up 0.0").contains("msnp_policy_version 2.0");
             assertThat(cvr(app)).isEqualTo(cvrWith("6.0.0602"));
-            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(Appended.seen(log)).extracting(ILoggingEvent::getFormattedMessage)
                     .anySatisfy(m -> assertThat(m).startsWith("policy: cannot reach the policy database").contains("version 2 keeps running"));
 
             // a node started now runs the version it cached
@@ -299,7 +299,7 @@ class PolicyFromDatabaseTest {
             assertThat(p.get("version").asLong()).isEqualTo(2);
             assertThat(p.get("database").asText()).isEqualTo("down");
             assertThat(again.metrics().scrape()).contains("msnp_policy_source_up 0.0");
-            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(Appended.seen(log)).extracting(ILoggingEvent::getFormattedMessage)
                     .anySatisfy(m -> assertThat(m).startsWith("policy: running version 2 from the cache file"));
 
             // the database back: SIGHUP asks at once (the pause between attempts grows while it is away)
@@ -359,4 +359,5 @@ class PolicyFromDatabaseTest {
             throw new IllegalStateException(e);
         }
     }
+
 }

@@ -78,8 +78,11 @@ class ReloadTest {
             assertThat(r.message()).startsWith(file + ":").contains("version-policy.rules[0]")
                     .contains("minimum 9.0.0000 is above recommended 6.0.0602").doesNotContain("\n");
             assertThat(cvrAnswer(app)).startsWith("CVR 2 6.0.0602 6.0.0602 6.0.0268 ");
-            List<String> errors = log.list.stream().filter(e -> e.getLevel().toString().equals("ERROR"))
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            List<String> errors;
+            synchronized (log) {   // other threads may log meanwhile; the appender appends under its own lock
+                errors = log.list.stream().filter(e -> e.getLevel().toString().equals("ERROR"))
+                        .map(ILoggingEvent::getFormattedMessage).toList();
+            }
             assertThat(errors).anySatisfy(m -> assertThat(m).contains("not reloaded").contains(r.message()));
             assertThat(app.metrics().scrape()).contains("msnp_config_reloads_total{result=\"failed\"}");
         } finally {

@@ -163,7 +163,7 @@ class TransportChoiceTest extends RunningServer {
             assertThat(app.config().transport().label()).as("the configuration as read").isEqualTo("nio");
             assertThat(listeningSockets(port)).isEqualTo(expectedListeners(first, WORKERS));
             assertThat(Wire.msnp8Login(app.tcpAddress(), null)).last().isEqualTo("XFR 3 NS 10.0.0.5:1863 0 10.0.0.1:1863");
-            assertThat(log.list).map(ILoggingEvent::getFormattedMessage)
+            assertThat(Appended.seen(log)).map(ILoggingEvent::getFormattedMessage)
                     .contains("configuration reloaded, but transport only change at restart (still listen 127.0.0.1:0, transport io_uring)");
         } finally {
             server.detachAppender(log);
@@ -205,4 +205,5 @@ class TransportChoiceTest extends RunningServer {
         assertThat(new Transport.Choice(Transport.EPOLL, "auto", null, true).describe())
                 .isEqualTo("epoll (auto, set by -Dmsnp.transport=auto)");
     }
+
 }

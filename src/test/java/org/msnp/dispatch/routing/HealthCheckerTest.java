@@ -51,7 +51,10 @@ class HealthCheckerTest {
     }
 
     private List<String> notRunLines() {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("health checks not run")).toList();
+        // the checker's event loop appends while the test reads: the appender appends under its own lock
+        synchronized (log) {
+            return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("health checks not run")).toList();
+        }
     }
 
     @Test
