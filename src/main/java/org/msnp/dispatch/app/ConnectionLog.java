@@ -91,10 +91,7 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     @Override
     public void summarize() {
         LockSupport.unpark(writer);
-        long lost = dropped.getAndSet(0);
-        if (lost > 0) {
-            LOG.warn("connection log behind: {} line(s) not written (more than {} waiting)", lost, CAPACITY);
-        }
+        reportDropped();
         for (TransportKind t : TransportKind.values()) {
             Map<Refusal, Long> counts = new EnumMap<>(Refusal.class);
             for (Refusal r : Refusal.values()) {
@@ -170,6 +167,10 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         running = false;
         LockSupport.unpark(writer);
         flush();
+        reportDropped();
+    }
+
+    private void reportDropped() {
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
             LOG.warn("connection log behind: {} line(s) not written (more than {} waiting)", lost, CAPACITY);

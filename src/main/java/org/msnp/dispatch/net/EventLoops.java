@@ -13,20 +13,11 @@ public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
 
-    public EventLoops(int workerThreads) {
-        this(workerThreads, Transport.best());
-    }
-
     public EventLoops(int workerThreads, Transport transport) {
         this.transport = transport;
         // accepting per worker loop needs no acceptor thread
         this.boss = transport.acceptsPerLoop() ? null : transport.group(1);
         this.workers = transport.group(workerThreads);
-    }
-
-    /** One worker per available core. */
-    public static EventLoops perCore() {
-        return perCore(Transport.best());
     }
 
     /** One worker per available core, on {@code transport}. */

@@ -7,14 +7,13 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.Errors;
 import java.io.IOException;
 import java.net.ConnectException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The system's reason, out of the exceptions Netty and the JDK wrap it in. */
 class IoFailureTest {
     @Test
     void theNativeTransportsErrorNumberAndText() {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "the native transport's exceptions need its library");
+        assertThat(Epoll.isAvailable()).as("the epoll transport (its exceptions need its native library): %s", Epoll.unavailabilityCause()).isTrue();
         Exception e = new ChannelException("Unable to create Channel from class EpollSocketChannel",
                 new Errors.NativeIoException("newSocketStream(..) failed with error(-24): Too many open files", -24));
         assertThat(IoFailure.reason(e)).isEqualTo("Too many open files");

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.msnp.dispatch.net.Transport;
@@ -60,7 +59,7 @@ class HealthCheckerTest {
     @Test
     void aLocalSocketThatCannotBeRegisteredLeavesEveryTargetHealthyAndIsLoggedOnce() throws Exception {
         // a real failure of our own side: an epoll socket cannot be registered with an NIO event loop
-        Assumptions.assumeTrue(Epoll.isAvailable(), "needs the epoll transport for a channel the NIO loop refuses");
+        assertThat(Epoll.isAvailable()).as("the epoll transport, for a channel the NIO loop refuses: %s", Epoll.unavailabilityCause()).isTrue();
         NsPool pool = new NsPool(List.of(HostPort.parse("10.0.0.5:1863"), HostPort.parse("10.0.0.6:1863"),
                 HostPort.parse("10.0.0.7:1863")), List.of(1, 1, 1), NsPool.Selection.ROUND_ROBIN);
         HealthChecker checker = checker(pool, EpollSocketChannel.class);
