@@ -18,6 +18,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.msnp.dispatch.observe.Refusal;
@@ -242,8 +243,9 @@ public enum Transport {
             return (java.net.InetSocketAddress) channels.get(0).localAddress();
         }
 
+        /** Whether any of the sockets still accepts (a stop closes them one after another). */
         public boolean isActive() {
-            return channels.stream().allMatch(io.netty.channel.Channel::isActive);
+            return channels.stream().anyMatch(io.netty.channel.Channel::isActive);
         }
 
         public int count() {
@@ -252,9 +254,8 @@ public enum Transport {
 
         /** Closes every listening socket and waits until they are closed. */
         public void close() {
-            for (io.netty.channel.Channel ch : channels) {
-                ch.close().awaitUninterruptibly();
-            }
+            List<io.netty.channel.ChannelFuture> closing = channels.stream().map(io.netty.channel.Channel::close).toList();
+            closing.forEach(io.netty.channel.ChannelFuture::awaitUninterruptibly);
         }
     }
 }
