@@ -40,6 +40,9 @@ public final class DispatchMetrics implements ConnectionObserver {
     private record HandshakeKey(TransportKind transport, String dialect, String outcome, String verdict) {
     }
 
+    /** Loaded with this class, not at the first finished conversation (see ConnectionLog's LOADED_WITH_IT). */
+    private static final Class<?> LOADED_WITH_IT = HandshakeKey.class;
+
     public DispatchMetrics() {
         for (TransportKind t : TransportKind.values()) {
             openByTransport[t.ordinal()] = openGauge(t.label());

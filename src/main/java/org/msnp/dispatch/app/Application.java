@@ -713,7 +713,10 @@ public final class Application implements AutoCloseable {
         if (watcher != null) {
             watcher.cancel(false);
         }
-        follower.ifPresent(PolicyFollower::close);
+        if (follower.isPresent()) {
+            // not a method reference: that would link the follower's class (and load what it catches) even when unused
+            follower.get().close();
+        }
         if (checker != null) {
             checker.close();
         }
@@ -729,24 +732,31 @@ public final class Application implements AutoCloseable {
         if (housekeeping != null) {
             housekeeping.cancel(false);
         }
-        observers.summarize();
-        loops.close();
+        // each part closes even when one before it failed: a part left running would keep the process alive
+        stopping("connection summary", observers::summarize);
+        stopping("event loops", loops::close);
         if (heartbeat != null) {
-            heartbeat.close();
+            stopping("node heartbeat", heartbeat::close);
         }
         if (nodesPool != null) {
-            nodesPool.close();
+            stopping("node database pool", nodesPool::close);
         }
         // after the listeners: every conversation has been counted
-        census.ifPresent(Census::close);
-        if (observer instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("stop: {}", e.toString());
-            }
+        if (census.isPresent()) {
+            stopping("census", census.get()::close);
         }
-        admin.close();
+        if (observer instanceof AutoCloseable c) {
+            stopping("connection log", c::close);
+        }
+        stopping("admin listener", admin::close);
         service.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    private static void stopping(String part, AutoCloseable p) {
+        try {
+            p.close();
+        } catch (Exception | LinkageError e) {
+            LOG.warn("stop: {}: {}", part, e.toString());
+        }
     }
 }

@@ -43,6 +43,12 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     static final int CAPACITY = 65_536;
     static final long INTERVAL_MILLIS = 20;
     static final int CHUNK = 4096;
+    /**
+     * Loaded with this class rather than at the first line: a class read from a directory needs a
+     * free descriptor, and one that cannot be read when first needed (the process out of descriptors)
+     * stays unloadable for the life of the process.
+     */
+    private static final Class<?> LOADED_WITH_IT = Logfmt.class;
 
     /** Refusals since the last summary, per transport and reason. */
     private final AtomicLongArray refused = new AtomicLongArray(TransportKind.values().length * REASONS);
@@ -119,7 +125,8 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
             try {
                 flush();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // the lines of this batch are lost; the writer keeps writing the next ones
                 LOG.warn("connection log: {}", e.toString());
             }
         }

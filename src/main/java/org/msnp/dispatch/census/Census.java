@@ -52,6 +52,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Census implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("msnp.server");
+    /**
+     * Loaded with this class rather than at the first conversation or flush: a class read from a
+     * directory needs a free descriptor, and one that cannot be read when first needed (the process
+     * out of descriptors) stays unloadable for the life of the process, which would leave every
+     * later flush failing.
+     */
+    private static final List<Class<?>> LOADED_WITH_IT = List.of(Tally.class, CensusKey.class, CensusStore.Delta.class);
     static final long HOUR_MILLIS = 3_600_000L;
     /** Nightly prune time (UTC): after midnight, when a day's hours are complete. */
     private static final LocalTime PRUNE_AT = LocalTime.of(0, 10);

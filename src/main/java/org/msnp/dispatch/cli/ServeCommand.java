@@ -28,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServeSignals signals = ServeSignals.install();
         long started = System.nanoTime();
-        Warmup.start();
+        Thread warmup = Warmup.start();
         DispatchConfig c;
         try {
             c = config == null ? DispatchConfig.defaults() : ConfigLoader.load(config);
@@ -49,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
         }
+        // the start line comes once what connections need is loaded: a class first read later, while the
+        // process is out of descriptors, could not be read then and stays unloadable (JVMS 5.4.3)
+        warmup.join(10_000);
         signals.serving(() -> {
             log.info("SIGHUP: reloading {}", config == null ? "(no file)" : config);
             app.reload();

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,11 +49,15 @@ class OutOfFilesProcessTest {
                     """.formatted(ns.address()));
             List<Socket> clients = new ArrayList<>();
             long outOfFiles;
-            try (ServeProcess serve = ServeProcess.start(file, Optional.of(OPEN_FILES))) {
+            Path classes = dir.resolve("classes.txt");
+            Set<String> loadedAtStart;
+            try (ServeProcess serve = ServeProcess.start(file, Optional.of(OPEN_FILES),
+                    List.of("-Xlog:class+load=info:file=" + classes))) {
                 InetSocketAddress address = serve.listening();
                 InetSocketAddress admin = serve.admin();
                 assertThat(serve.await("open-file limit")).contains(Integer.toString(OPEN_FILES))
                         .contains("limits.max-connections 10000");
+                loadedAtStart = serverClasses(classes);
                 String referral = "XFR 3 NS " + ns.address() + " 0 10.0.0.1:1863";
                 assertThat(Wire.msnp8Login(address, null)).last().isEqualTo(referral);
 
@@ -98,8 +104,29 @@ class OutOfFilesProcessTest {
 
                 serve.signal("TERM");
                 assertThat(serve.exitCode()).isZero();
+                assertThat(serve.lines()).as("nothing failed to load, nothing left unwritten")
+                        .noneMatch(l -> l.contains("NoClassDefFoundError") || l.contains("Exception in thread")
+                                || l.contains("not written"));
+            }
+            // A class of the server read from a directory needs a descriptor of its own; one that cannot be
+            // read when it is first needed stays unloadable for the life of the process (JVMS 5.4.3), so
+            // whatever a running server needs later is loaded before it says it has started.
+            Set<String> later = new TreeSet<>(serverClasses(classes));
+            later.removeAll(loadedAtStart);
+            assertThat(later).as("server classes first loaded after the start").isEmpty();
+        }
+    }
+
+    /** The server's own classes (not lambdas, which are made in memory) in a -Xlog:class+load file. */
+    static Set<String> serverClasses(Path log) throws java.io.IOException {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile(" (org\\.msnp\\.dispatch\\.\\S+) source: ").matcher(Files.readString(log));
+        while (m.find()) {
+            if (!m.group(1).contains("$$Lambda")) {
+                names.add(m.group(1));
             }
         }
+        return names;
     }
 
     static String scrape(InetSocketAddress admin) throws Exception {
