@@ -35,7 +35,7 @@ public final class AdmissionLimits {
     }
 
     /** What {@link #admit} decided. */
-    sealed interface Admission {
+    public sealed interface Admission {
     }
 
     /**
@@ -43,10 +43,10 @@ public final class AdmissionLimits {
      *
      * @param key the per-client entry it counts in; empty when counted only overall
      */
-    record Place(Optional<InetAddress> key) implements Admission {
+    public record Place(Optional<InetAddress> key) implements Admission {
     }
 
-    record Refused(Refusal refusal) implements Admission {
+    public record Refused(Refusal refusal) implements Admission {
     }
 
     private volatile Thresholds thresholds;
@@ -69,7 +69,7 @@ public final class AdmissionLimits {
      * Takes a place for a new connection from {@code client}. Empty: a connection that names no
      * client (a trusted proxy's own, e.g. its health check), counted only against the overall cap.
      */
-    Admission admit(Optional<InetAddress> client, long nowNanos) {
+    public Admission admit(Optional<InetAddress> client, long nowNanos) {
         Thresholds t = thresholds;
         if (client.isEmpty()) {
             if (open.incrementAndGet() > t.maxConnections()) {
@@ -100,7 +100,7 @@ public final class AdmissionLimits {
     }
 
     /** Gives back a place {@link #admit} gave (under its own key, whatever a reload changed since). */
-    void release(Place place) {
+    public void release(Place place) {
         open.decrementAndGet();
         place.key().ifPresent(key -> byAddress.computeIfPresent(key, (a, p) -> {
             p.open--;

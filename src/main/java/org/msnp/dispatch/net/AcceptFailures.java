@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AcceptFailures extends ChannelInboundHandlerAdapter {
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    /** How long a listener stops accepting after a failed accept. */
+    static final Duration PAUSE = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger("msnp.server");
     // loaded with this class: out of descriptors, a class file not read yet could not be opened
     private static final Class<?> NEEDED_OUT_OF_FILES = IoFailure.class;
@@ -30,6 +32,7 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
     private boolean reportScheduled;
     private int unreported;
     private String reason = "";
+    private java.net.InetSocketAddress local;
 
     AcceptFailures(org.msnp.dispatch.observe.TransportKind transport, Consumer<org.msnp.dispatch.observe.Refusal> refused) {
         this.transport = transport;
@@ -42,35 +45,43 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
             ctx.fireExceptionCaught(cause);
             return;
         }
-        refused.accept(IoFailure.outOfFiles(cause) ? org.msnp.dispatch.observe.Refusal.OUT_OF_FILES : org.msnp.dispatch.observe.Refusal.ACCEPT_ERROR);
-        unreported++;
-        reason = IoFailure.reason(cause);
         ChannelConfig config = ctx.channel().config();
         if (config.isAutoRead()) {
             // without the pause a level-triggered poller would retry the same accept at once, forever
             config.setAutoRead(false);
-            ctx.executor().schedule(() -> config.setAutoRead(true), 1, TimeUnit.SECONDS);
+            ctx.executor().schedule(() -> config.setAutoRead(true), PAUSE.toNanos(), TimeUnit.NANOSECONDS);
         }
+        failed(cause, ctx.executor(), (java.net.InetSocketAddress) ctx.channel().localAddress());
+    }
+
+    /**
+     * Counts one failed accept of the listener at {@code local} and reports it (at once, or with
+     * the next report); the caller pauses its listener for {@link #PAUSE}.
+     */
+    void failed(Throwable cause, io.netty.util.concurrent.EventExecutor executor, java.net.InetSocketAddress local) {
+        refused.accept(IoFailure.outOfFiles(cause) ? org.msnp.dispatch.observe.Refusal.OUT_OF_FILES : org.msnp.dispatch.observe.Refusal.ACCEPT_ERROR);
+        unreported++;
+        reason = IoFailure.reason(cause);
+        this.local = local;
         if (!reportScheduled) {
             long wait = nextReport - System.nanoTime();
             if (wait <= 0) {
-                report(ctx);
+                report();
             } else {
                 reportScheduled = true;
-                ctx.executor().schedule(() -> report(ctx), wait, TimeUnit.NANOSECONDS);
+                executor.schedule(this::report, wait, TimeUnit.NANOSECONDS);
             }
         }
     }
 
-    private void report(ChannelHandlerContext ctx) {
+    private void report() {
         reportScheduled = false;
         if (unreported == 0) {
             return;
         }
         LOG.warn("{} listener {} cannot accept connections: {} ({} failed accept(s), logged at most every {} s; "
                         + "waiting clients stay queued); raise the open-file limit or lower the connection limits",
-                transport.label(), org.msnp.dispatch.protocol.HostPort.of((java.net.InetSocketAddress) ctx.channel().localAddress()),
-                reason, unreported, REPORT_EVERY.toSeconds());
+                transport.label(), org.msnp.dispatch.protocol.HostPort.of(local), reason, unreported, REPORT_EVERY.toSeconds());
         unreported = 0;
         nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
     }

@@ -34,6 +34,8 @@ public final class DispatchServer implements AutoCloseable {
     private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("dispatch", GlobalEventExecutor.INSTANCE);
     private Transport.Listening listener;
+    /** The listener without channels, on epoll without PROXY headers (else null). */
+    private DirectListener direct;
 
     public DispatchServer(ListenerSettings listen, Supplier<Snapshot> snapshots, Supplier<TrustedProxies> trusted,
                           AdmissionLimits limits, ConnectionObserver observer, EventLoops loops) {
@@ -47,6 +49,10 @@ public final class DispatchServer implements AutoCloseable {
 
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
+        if (DirectListener.serves(loops, listen.proxyProtocol())) {
+            direct = DirectListener.bind(loops, listen.host(), listen.port(), snapshots, limits, observer);
+            return direct.localAddress();
+        }
         ServerBootstrap b = loops.listener(TransportKind.TCP, observer)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -100,15 +106,23 @@ public final class DispatchServer implements AutoCloseable {
 
     /** Connections open right now (admitted or not yet). */
     public int openConnections() {
-        return connections.size();
+        return direct != null ? direct.openConnections() : connections.size();
     }
 
     public boolean isListening() {
-        return listener != null && listener.isActive();
+        return direct != null ? direct.isListening() : listener != null && listener.isActive();
+    }
+
+    /** {@code direct} when the listener runs without channels ({@link DirectListener}), else {@code pipeline}. */
+    public String connections() {
+        return direct != null ? "direct" : "pipeline";
     }
 
     /** Closes the listening socket; open conversations carry on. */
     public void stopAccepting() throws InterruptedException {
+        if (direct != null) {
+            direct.close();
+        }
         if (listener != null) {
             listener.close();
         }
@@ -121,8 +135,12 @@ public final class DispatchServer implements AutoCloseable {
     public void stop(Duration grace) throws InterruptedException {
         stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+        while (openConnections() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
+        }
+        if (direct != null) {
+            direct.endAll();
+            return;
         }
         for (Channel ch : connections) {
             DispatchHandler h = (DispatchHandler) ch.pipeline().get(HandlerNames.DISPATCH);

@@ -1,0 +1,399 @@
+package org.msnp.dispatch.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.msnp.dispatch.admission.AdmissionLimits;
+import org.msnp.dispatch.conversation.Conversation;
+import org.msnp.dispatch.conversation.Snapshot;
+import org.msnp.dispatch.observe.EndReason;
+import org.msnp.dispatch.observe.TransportKind;
+import org.msnp.dispatch.protocol.Reply;
+
+/**
+ * One accepted socket of a {@link DirectListener}, registered with its loop's epoll set for input.
+ * A readiness event reads once into the loop's buffer, the {@link Conversation} frames and answers
+ * the lines, and the replies of that read go out in one write. When the conversation ends it
+ * behaves as {@link DispatchHandler} does: the closing is left to the client for the close-wait,
+ * then FIN, input read and dropped until the client closes or the linger time passes, so that
+ * unread input never turns the last reply into a reset (dispatch-server.md §8).
+ *
+ * <p>Should the socket not take a whole write (a client that does not read), the rest waits in a
+ * buffer of the connection's own, and the connection reads nothing more until it has gone out.
+ * Touched by its event loop's thread only.
+ */
+final class DirectConnection implements EpollIoHandle, Conversation.Output, Runnable {
+    /** What the one timer of a connection is for. */
+    enum Timer { DEADLINE, CLOSE_WAIT, LINGER }
+
+    private final DirectListener listener;
+    private final DirectListener.Acceptor loop;
+    private final Socket socket;
+    private final AdmissionLimits.Place place;
+    private final Conversation conversation;
+    private IoRegistration registration;
+    /** Output the socket did not take yet; null when everything went out. */
+    private ByteBuf pending;
+    /** Set once the conversation has ended and the socket is on its way out. */
+    private boolean closing;
+    /** After the pending output: leave the closing to the client (true) or shut down at once. */
+    private boolean waitAfterPending;
+    private boolean finishAfterPending;
+    /** Registered for output (something pending) rather than input. */
+    private boolean writeArmed;
+    /** Waiting for the client to close after the closing reply. */
+    private boolean waiting;
+    private boolean closed;
+    private ScheduledFuture<?> timer;
+    private Timer timerFor;
+    DirectConnection previous;
+    DirectConnection next;
+
+    DirectConnection(DirectListener listener, DirectListener.Acceptor loop, Socket socket, InetSocketAddress peer,
+                     AdmissionLimits.Place place) {
+        this.listener = listener;
+        this.loop = loop;
+        this.socket = socket;
+        this.place = place;
+        Snapshot snapshot = listener.snapshots.get();
+        this.conversation = new Conversation(snapshot, listener.current(snapshot, socket), TransportKind.TCP, peer,
+                System.nanoTime());
+    }
+
+    /** Registers the socket for input and starts the login deadline. */
+    void start() {
+        try {
+            registration = loop.loop.register(this).getNow();
+            if (registration == null) {
+                throw new IOException("not registered");
+            }
+            registration.submit(EpollIoOps.EPOLLIN);
+        } catch (Exception e) {
+            if (registration != null) {
+                registration.cancel();
+            }
+            closeQuietly(socket);
+            listener.limits.release(place);
+            listener.observer.refused(TransportKind.TCP, org.msnp.dispatch.observe.Refusal.ERROR);
+            return;
+        }
+        listener.opened();
+        next = loop.first;
+        if (next != null) {
+            next.previous = this;
+        }
+        loop.first = this;
+        listener.observer.opened(TransportKind.TCP);
+        schedule(Timer.DEADLINE, conversation.settings().firstCheck().toNanos());
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return socket;
+    }
+
+    @Override
+    public void handle(IoRegistration r, IoEvent event) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (pending != null) {
+                // writable (or failed: the write says so)
+                writePending();
+                return;
+            }
+            read();
+        } catch (RuntimeException e) {
+            // as the pipeline's exceptionCaught: the connection ends, the loop goes on (and the
+            // loop's buffer must not carry this connection's replies to the next one)
+            loop.out.clear();
+            failed();
+        }
+    }
+
+    private void read() {
+        int n;
+        try {
+            n = socket.read(loop.inNio, 0, DirectListener.READ_BUFFER);
+        } catch (IOException e) {
+            failed();
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        if (n < 0) {
+            // the client closed: within the close-wait as clients that follow an XFR do, or before
+            end();
+            return;
+        }
+        if (closing) {
+            // after the conversation: read and dropped, never left unread
+            return;
+        }
+        ByteBuf in = loop.in;
+        in.setIndex(0, n);
+        boolean ended = conversation.feed(in, System.nanoTime(), this);
+        flush();
+        if (ended && !closed) {
+            finish();
+        }
+    }
+
+    @Override
+    public void reply(Reply reply) {
+        if (closed) {
+            return;
+        }
+        String line = reply.line();
+        int size = line.length() + 2;
+        if (pending == null && loop.out.writableBytes() < size) {
+            flush();
+            if (closed) {
+                return;
+            }
+        }
+        ByteBuf to = pending != null ? pending : loop.out.writableBytes() >= size ? loop.out : pendingBuffer(size);
+        to.writeCharSequence(line, StandardCharsets.ISO_8859_1);
+        to.writeByte('\r').writeByte('\n');
+    }
+
+    private ByteBuf pendingBuffer(int size) {
+        // direct: the socket writes from native memory
+        pending = Unpooled.directBuffer(Math.max(256, size));
+        return pending;
+    }
+
+    /**
+     * Writes what the replies put in the loop's buffer; what the socket does not take waits in
+     * {@link #pending}, and the connection waits until it can write. (While something is pending,
+     * replies go there, so the loop's buffer is empty then.)
+     */
+    private void flush() {
+        ByteBuf out = loop.out;
+        int length = out.readableBytes();
+        if (closed) {
+            out.clear();
+            return;
+        }
+        if (length > 0) {
+            int written;
+            try {
+                written = socket.write(loop.outNio, 0, length);
+            } catch (IOException e) {
+                out.clear();
+                failed();
+                return;
+            }
+            if (written < length) {
+                pendingBuffer(length - written).writeBytes(out, written, length - written);
+            }
+            out.clear();
+        }
+        if (pending != null && !writeArmed) {
+            writeArmed = true;
+            interest(EpollIoOps.EPOLLOUT);
+        }
+    }
+
+    private void writePending() {
+        try {
+            while (pending.isReadable()) {
+                int n = socket.write(pending.nioBuffer(), 0, pending.readableBytes());
+                if (n <= 0) {
+                    return;
+                }
+                pending.skipBytes(n);
+            }
+        } catch (IOException e) {
+            failed();
+            return;
+        }
+        pending.release();
+        pending = null;
+        writeArmed = false;
+        interest(EpollIoOps.EPOLLIN);
+        if (finishAfterPending) {
+            finishAfterPending = false;
+            afterWritten(waitAfterPending);
+        }
+    }
+
+    private void interest(EpollIoOps ops) {
+        try {
+            registration.submit(ops);
+        } catch (Exception e) {
+            failed();
+        }
+    }
+
+    /** The conversation has ended: once its replies are out, wait for the client or close. */
+    private void finish() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        cancelTimer();
+        boolean wait = conversation.waitsForClient();
+        if (pending != null) {
+            finishAfterPending = true;
+            waitAfterPending = wait;
+            return;
+        }
+        afterWritten(wait);
+    }
+
+    private void afterWritten(boolean wait) {
+        if (wait) {
+            waiting = true;
+            // cancelled in end(), when the client closes first (the usual case)
+            schedule(Timer.CLOSE_WAIT, conversation.settings().closeWait().toNanos());
+        } else {
+            shutdownOutput();
+        }
+    }
+
+    /** FIN, then input drained until the client closes or the linger time passes. */
+    private void shutdownOutput() {
+        try {
+            socket.shutdown(false, true);
+        } catch (IOException e) {
+            end();
+            return;
+        }
+        schedule(Timer.LINGER, conversation.settings().closeLinger().toNanos());
+    }
+
+    private void schedule(Timer what, long nanos) {
+        timerFor = what;
+        timer = loop.loop.schedule(this, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer. */
+    @Override
+    public void run() {
+        timer = null;
+        if (closed) {
+            return;
+        }
+        switch (timerFor) {
+            case DEADLINE -> {
+                if (closing) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (conversation.checkDeadline(now)) {
+                    // nothing is pending at a deadline: replies go out at the end of each read
+                    closing = true;
+                    end();
+                    return;
+                }
+                schedule(Timer.DEADLINE, conversation.nanosToDeadline(now));
+            }
+            case CLOSE_WAIT -> {
+                waiting = false;
+                conversation.endAfterReply(EndReason.CLOSE_WAIT);
+                shutdownOutput();
+            }
+            case LINGER -> end();
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** A read or write failed (a reset, typically). */
+    private void failed() {
+        if (!closing) {
+            conversation.end(EndReason.ERROR);
+        }
+        closing = true;
+        end();
+    }
+
+    /** Ends the connection at shutdown, after the grace period; the log says why. */
+    void shutdown() {
+        if (closed) {
+            unlink();
+            return;
+        }
+        if (!closing || waiting) {
+            if (waiting) {
+                conversation.endAfterReply(EndReason.SHUTDOWN);
+            } else {
+                conversation.end(EndReason.SHUTDOWN);
+            }
+            waiting = false;
+            closing = true;
+        }
+        end();
+    }
+
+    /** Closes the socket (the epoll set forgets it with the descriptor) and records the conversation. */
+    private void end() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cancelTimer();
+        closeQuietly(socket);
+        if (registration != null) {
+            registration.cancel();
+        }
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        unlink();
+        listener.closed();
+        listener.limits.release(place);
+        if (waiting) {
+            waiting = false;
+            // the client closed within the close-wait, as the clients that follow an XFR do
+            conversation.endAfterReply(EndReason.CLIENT_CLOSED);
+        }
+        listener.observer.finished(conversation.record(System.nanoTime()));
+    }
+
+    private void unlink() {
+        if (previous != null) {
+            previous.next = next;
+        } else if (loop.first == this) {
+            loop.first = next;
+        }
+        if (next != null) {
+            next.previous = previous;
+        }
+        previous = null;
+        next = null;
+    }
+
+    /** The event loop is going away (after a stop has ended every connection). */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    static void closeQuietly(FileDescriptor fd) {
+        try {
+            fd.close();
+        } catch (IOException e) {
+            // closed already, or the descriptor went with a reset
+        }
+    }
+}
