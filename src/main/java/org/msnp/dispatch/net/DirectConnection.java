@@ -38,7 +38,11 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
 
     private final DirectListener listener;
     private final DirectListener.Acceptor loop;
-    private final Socket socket;
+    /**
+     * The accepted socket as a bare descriptor: Netty's {@link Socket} asks the kernel for the
+     * address family when made, a call per connection that only the rare FIN by the server needs.
+     */
+    private final FileDescriptor socket;
     private final AdmissionLimits.Place place;
     private final Conversation conversation;
     private IoRegistration registration;
@@ -59,7 +63,7 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     DirectConnection previous;
     DirectConnection next;
 
-    DirectConnection(DirectListener listener, DirectListener.Acceptor loop, Socket socket, InetSocketAddress peer,
+    DirectConnection(DirectListener listener, DirectListener.Acceptor loop, FileDescriptor socket, InetSocketAddress peer,
                      AdmissionLimits.Place place) {
         this.listener = listener;
         this.loop = loop;
@@ -267,7 +271,7 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     /** FIN, then input drained until the client closes or the linger time passes. */
     private void shutdownOutput() {
         try {
-            socket.shutdown(false, true);
+            new Socket(socket.intValue()).shutdown(false, true);
         } catch (IOException e) {
             end();
             return;

@@ -136,14 +136,14 @@ public final class DirectListener {
     }
 
     /** The address a connection tells MSNP7–12 clients in XFR: configured, else the one it reached. */
-    HostPort current(Snapshot snapshot, Socket socket) {
+    HostPort current(Snapshot snapshot, FileDescriptor socket) {
         if (snapshot.publicAddress().isPresent()) {
             return snapshot.publicAddress().get();
         }
         if (boundHostPort != null) {
             return boundHostPort;
         }
-        return HostPort.of(socket.localAddress());
+        return HostPort.of(new Socket(socket.intValue()).localAddress());
     }
 
     void opened() {
@@ -181,6 +181,8 @@ public final class DirectListener {
             try {
                 socket.setReuseAddress(true);
                 socket.setReusePort(true);
+                // inherited by every accepted socket (Linux): no option to set per connection
+                socket.setTcpNoDelay(true);
                 socket.bind(at);
                 socket.listen(8192);
                 registration = loop.register(this).sync().getNow();
@@ -210,11 +212,11 @@ public final class DirectListener {
                 if (fd < 0) {
                     return;
                 }
-                accepted(new Socket(fd));
+                accepted(new FileDescriptor(fd));
             }
         }
 
-        private void accepted(Socket s) {
+        private void accepted(FileDescriptor s) {
             InetSocketAddress peer = NativeInetAddress.address(address, 1, address[0]);
             AdmissionLimits.Admission a = limits.admit(Optional.of(peer.getAddress()), System.nanoTime());
             if (a instanceof AdmissionLimits.Refused refused) {
@@ -225,9 +227,8 @@ public final class DirectListener {
             AdmissionLimits.Place place = (AdmissionLimits.Place) a;
             DirectConnection c;
             try {
-                s.setTcpNoDelay(true);
                 c = new DirectConnection(DirectListener.this, this, s, peer, place);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // reset before it could be set up
                 limits.release(place);
                 observer.refused(TransportKind.TCP, Refusal.ERROR);
