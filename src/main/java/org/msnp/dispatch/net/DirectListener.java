@@ -135,6 +135,21 @@ public final class DirectListener {
         }
     }
 
+    /** TCP_NODELAY of every open connection's socket, asked on the loops (tests: inherited from the listener). */
+    List<Boolean> noDelayOfOpen() throws Exception {
+        List<Boolean> all = new ArrayList<>();
+        for (Acceptor a : acceptors) {
+            all.addAll(a.loop.submit(() -> {
+                List<Boolean> each = new ArrayList<>();
+                for (DirectConnection c = a.first; c != null; c = c.next) {
+                    each.add(new Socket(c.fd().intValue()).isTcpNoDelay());
+                }
+                return each;
+            }).sync().getNow());
+        }
+        return all;
+    }
+
     /** The address a connection tells MSNP7–12 clients in XFR: configured, else the one it reached. */
     HostPort current(Snapshot snapshot, FileDescriptor socket) {
         if (snapshot.publicAddress().isPresent()) {
