@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces the figures of docs/benchmarks.md. Steps (all by default; choose with STEPS="compare idle"):
-#   compare  the C server, the Netty ceiling, a baseline jar and this build's jar, each a process of its
-#            own started by the bench, in alternating rounds at 50 and 200 handshakes in flight: server
+#   compare  the C server, the same C server leaving the closing to the client as this server does
+#            (bench/cceiling-close-wait.c), the Netty ceiling, a baseline jar and this build's jar, each a
+#            process of its own started by the bench, in alternating rounds at 50 and 200 handshakes in flight: server
 #            CPU per handshake, handshakes/s, p50/p99, RSS; then the same jars with clients that never
 #            close, to show how long the server holds such a client (limits.close-wait);
 #   profile  where the server's work goes, under closed-loop MSNP8 load (PROFILE_CONCURRENCY in flight),
 #            each server started by the bench exactly as compare starts it, one at a time:
-#            1. system calls per handshake of the C server, the Netty ceiling, the baseline jar and this
+#            1. system calls per handshake of the two C servers, the Netty ceiling, the baseline jar and this
 #               build: `strace -c -f -p PID` for PROFILE_SECONDS after the warm-up, each syscall's calls
 #               divided by the server's successful accept4/accept calls in that window (Tcp PassiveOpens
 #               of /proc/net/snmp shown beside as a cross-check) (bench/syscall-table.py); strace slows
@@ -147,7 +148,7 @@ if step compare; then
   else
     echo "note: no baseline jar at $BASELINE_JAR: compared without it"
   fi
-  cmd=(targets --start-c-ceiling --start-netty-ceiling="netty:$JVM_OPTS" "${jars[@]}" --baseline c --mix MSNP8
+  cmd=(targets --start-c-ceiling --start-c-close-wait --start-netty-ceiling="netty:$JVM_OPTS" "${jars[@]}" --baseline c --mix MSNP8
        -c "$COMPARE_CONCURRENCY" --rounds "$COMPARE_ROUNDS" -d "$COMPARE_SECONDS" --warmup 2 --first-warmup 10
        --idle "$COMPARE_IDLE" --paced-fraction "$PACED_FRACTION")
   echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
@@ -217,6 +218,7 @@ if step profile; then
   echo; echo "-- system calls per handshake: strace -c -f -p PID for $PROFILE_SECONDS s after the warm-up"
   syscall_args=()
   under_load c strace_window $((PROFILE_WARMUP < 3 ? PROFILE_WARMUP : 3)) --start-c-ceiling
+  under_load c-wait strace_window $((PROFILE_WARMUP < 3 ? PROFILE_WARMUP : 3)) --start-c-close-wait
   under_load netty strace_window "$PROFILE_WARMUP" --start-netty-ceiling="netty:$JVM_OPTS"
   if [ -f "$BASELINE_JAR" ]; then
     under_load baseline strace_window "$PROFILE_WARMUP" --start-jar "baseline=$BASELINE_JAR:$BASELINE_JVM_OPTS"

@@ -45,6 +45,14 @@ final class TargetsCommand implements Callable<Integer> {
     @Option(names = "--c-ceiling-source", paramLabel = "FILE", description = "the C server's source (default: ${DEFAULT-VALUE})")
     Path cSource = Path.of("../shared/tools/cceiling.c");
 
+    @Option(names = "--start-c-close-wait", arity = "0..1", fallbackValue = "c-wait", paramLabel = "NAME", description =
+            "also the C server that leaves the closing to the client, as msnp-dispatch does (name: c-wait); "
+                    + "MSNP8 only, like the other")
+    String startCWait;
+
+    @Option(names = "--c-close-wait-source", paramLabel = "FILE", description = "its source (default: ${DEFAULT-VALUE})")
+    Path cWaitSource = Path.of("bench/cceiling-close-wait.c");
+
     @Option(names = "--start-netty-ceiling", arity = "0..1", fallbackValue = "netty", paramLabel = "NAME[:JVM_OPTIONS]",
             description = "run the Netty ceiling (bench ceiling-server) as a JVM of its own (name: netty)")
     String startNetty;
@@ -105,10 +113,10 @@ final class TargetsCommand implements Callable<Integer> {
         if (rounds < 1 || concurrency.stream().anyMatch(c -> c < 1)) {
             return usage("rounds and concurrency must be positive");
         }
-        if (given.isEmpty() && startC == null && startNetty == null && jars.isEmpty()) {
+        if (given.isEmpty() && startC == null && startCWait == null && startNetty == null && jars.isEmpty()) {
             return usage("no targets: give --target, --start-c-ceiling, --start-netty-ceiling or --start-jar");
         }
-        if (startC != null && load.scripts().stream().anyMatch(h -> h != Mix.MSNP8)) {
+        if ((startC != null || startCWait != null) && load.scripts().stream().anyMatch(h -> h != Mix.MSNP8)) {
             return usage("the C server answers every connection with the MSNP8 handshake (VER, CVR, USR): add --mix MSNP8");
         }
         List<TargetSpec> parsed = new ArrayList<>();
@@ -117,6 +125,9 @@ final class TargetsCommand implements Callable<Integer> {
         try {
             if (startC != null) {
                 names.add(TargetSpec.checkName(startC));
+            }
+            if (startCWait != null) {
+                names.add(TargetSpec.checkName(startCWait));
             }
             if (startNetty != null) {
                 names.add(TargetSpec.checkName(ServerProcesses.nameAndRest(startNetty)[0]));
@@ -156,6 +167,9 @@ final class TargetsCommand implements Callable<Integer> {
             try {
                 if (startC != null) {
                     targets.add(started.startC(startC, cSource, Machine.workers()));
+                }
+                if (startCWait != null) {
+                    targets.add(started.startC(startCWait, cWaitSource, Machine.workers()));
                 }
                 if (startNetty != null) {
                     String[] s = ServerProcesses.nameAndRest(startNetty);

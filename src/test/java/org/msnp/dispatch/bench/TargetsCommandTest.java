@@ -171,6 +171,18 @@ class TargetsCommandTest {
     }
 
     @Test
+    void theCServerThatWaitsForTheClientIsMeasuredBesideTheOther() throws Exception {
+        Path wait = Path.of("bench/cceiling-close-wait.c");
+        assertThat(Files.isReadable(wait)).as("%s in the project", wait).isTrue();
+        Run r = bench("--start-c-ceiling", "--c-ceiling-source", C_SOURCE.toString(), "--start-c-close-wait", "--mix", "MSNP8",
+                "-n", "60", "-c", "4", "--rounds", "1", "--warmup", "0", "--first-warmup", "0");
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).contains("C epoll server cceiling.c").contains("C epoll server cceiling-close-wait.c")
+                .containsPattern("(?m)^c-wait#1 +\\d+ handshakes/s  60 completed, 0 errors, 60 started.*server CPU [0-9.]+ us/handshake");
+    }
+
+    @Test
     void theCServerWithoutACompilerFailsClearly() throws Exception {
         // A bench whose PATH has no cc at all.
         ProcessBuilder pb = new ProcessBuilder(Machine.javaExecutable(), "-cp", System.getProperty("java.class.path"),
