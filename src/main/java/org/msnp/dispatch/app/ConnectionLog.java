@@ -58,7 +58,6 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     private final PrintStream direct;
     private final Object writing = new Object();
     private final List<ConnectionRecord> batch = new ArrayList<>();
-    private final byte[] chunk = new byte[CHUNK];
     private final StringBuilder text = new StringBuilder(CHUNK);
     private final ch.qos.logback.core.util.CachingDateFormatter stamps =
             new ch.qos.logback.core.util.CachingDateFormatter(LogSetup.DATE_PATTERN, ZoneId.systemDefault());
@@ -140,32 +139,28 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
             return;
         }
         String prefix = stamps.format(System.currentTimeMillis()) + " INFO  connection ";
-        int used = 0;
+        text.setLength(0);
         for (ConnectionRecord r : records) {
-            text.setLength(0);
+            int before = text.length();
             text.append(prefix);
             append(text, r);
             text.append('\n');
-            int n = text.length();
-            if (used + n > CHUNK) {
-                direct.write(chunk, 0, used);
-                used = 0;
+            if (text.length() > CHUNK && before > 0) {
+                // the whole lines before this one go out together; this one starts the next write
+                writeOut(0, before);
+                text.delete(0, before);
             }
-            if (n > CHUNK) {
-                // a line longer than a chunk (not seen: lines are a few hundred bytes) goes out alone
-                direct.write(text.toString().getBytes(StandardCharsets.ISO_8859_1), 0, n);
-                continue;
-            }
-            // logfmt values are printable ASCII (Logfmt escapes everything else)
-            for (int i = 0; i < n; i++) {
-                chunk[used + i] = (byte) text.charAt(i);
-            }
-            used += n;
         }
-        if (used > 0) {
-            direct.write(chunk, 0, used);
+        if (text.length() > 0) {
+            writeOut(0, text.length());
         }
         direct.flush();
+    }
+
+    /** Writes {@code text[from, to)}: logfmt values are printable ASCII (Logfmt escapes everything else). */
+    private void writeOut(int from, int to) {
+        byte[] bytes = text.substring(from, to).getBytes(StandardCharsets.ISO_8859_1);
+        direct.write(bytes, 0, bytes.length);
     }
 
     /** Stops the writer after writing what has gathered (and saying how many lines were not). */
@@ -199,21 +194,28 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         DispatchSession.Summary summary = r.summary();
         b.append("peer=").append(peerText(r)).append(" transport=").append(r.transport().label()).append(" dialect=");
         Logfmt.value(b, summary.dialect());
-        summary.client().ifPresentOrElse(c -> {
+        if (summary.client().isPresent()) {
+            org.msnp.dispatch.protocol.ClientInfo c = summary.client().get();
             b.append(" client=");
             Logfmt.value(b, c.library() + '/' + c.version());
             b.append(" os=");
             Logfmt.value(b, c.osType() + '/' + c.osVersion() + '/' + c.arch());
             b.append(" locale=");
             Logfmt.value(b, c.localeText());
-        }, () -> b.append(" client=- locale=-"));
+        } else {
+            b.append(" client=- locale=-");
+        }
         b.append(" verdict=").append(summary.verdictLabel()).append(" outcome=").append(summary.outcomeLabel());
-        summary.offered().ifPresent(o -> {
+        if (summary.offered().isPresent()) {
             b.append(" offered=");
-            Logfmt.value(b, o);
-        });
-        summary.referredTo().ifPresent(ns -> b.append(" ns=").append(ns));
-        summary.dropReason().ifPresent(reason -> b.append(" reason=").append(reason));
+            Logfmt.value(b, summary.offered().get());
+        }
+        if (summary.referredTo().isPresent()) {
+            b.append(" ns=").append(summary.referredTo().get());
+        }
+        if (summary.dropReason().isPresent()) {
+            b.append(" reason=").append(summary.dropReason().get());
+        }
         b.append(" end=").append(r.end().label()).append(" replied=");
         if (r.repliedNanos() < 0) {
             b.append('-');
