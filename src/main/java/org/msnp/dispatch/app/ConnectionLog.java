@@ -68,6 +68,11 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         this(LogSetup.isInPlace() ? System.out : null);
     }
 
+    /** A connection log writing its lines, in the server's layout, to {@code out} (the bench's in-process server). */
+    public static ConnectionLog writingTo(PrintStream out) {
+        return new ConnectionLog(java.util.Objects.requireNonNull(out));
+    }
+
     /** @param direct where lines are written in the server's layout; null: as Logback events */
     ConnectionLog(PrintStream direct) {
         this.direct = direct;

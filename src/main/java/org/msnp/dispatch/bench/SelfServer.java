@@ -21,12 +21,20 @@ final class SelfServer {
         return Application.start(ConfigLoader.parse(yaml, "bench known configuration"), observer(serverLog));
     }
 
+    /**
+     * The connection log written as a deployed server writes it (whole lines in the server's
+     * layout, batched off the event loops), into {@code serverLog} instead of standard output.
+     */
     static ConnectionObserver observer(String serverLog) {
         if (serverLog.equals("none")) {
             return record -> { };
         }
-        ServerLog.redirect(serverLog);
-        return new ConnectionLog();
+        try {
+            return ConnectionLog.writingTo(new java.io.PrintStream(new java.io.FileOutputStream(serverLog, true), false,
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--server-log " + serverLog + ": " + e.getMessage(), e);
+        }
     }
 
     static String describeLog(String serverLog) {

@@ -127,6 +127,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void theInProcessServerWritesItsConnectionLogToTheFileGiven(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path log = dir.resolve("server.log");
+        Run r = bench("run", "--self", "-n", "30", "-c", "3", "--warmup", "0", "--first-warmup", "0",
+                "--server-log", log.toString());
+
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).doesNotContain("INFO  connection peer=");
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(log);
+        assertThat(lines).hasSize(30).allMatch(l -> l.matches("\\S+ INFO  connection peer=127\\.0\\.0\\.\\d+:\\d+ transport=tcp .* outcome=\\S+ .*end=client-closed.*"));
+    }
+
+    @Test
     void idleConnectionsToAForeignTargetAreHeldAndCounted() throws Exception {
         org.msnp.dispatch.app.Application app = org.msnp.dispatch.app.Application.start(
                 KnownConfig.config("127.0.0.1:0", "60s"), record -> { });
