@@ -154,6 +154,29 @@ class DirectListenerTest {
         assertThat(l.openConnections()).isZero();
     }
 
+    @Test
+    void onAWildcardAddressXfrNamesTheAddressTheClientReached() throws Exception {
+        Transports.require(Transport.EPOLL);
+        DispatchConfig c = DispatchConfig.defaults();
+        assertThat(c.publicAddress()).as("the defaults name no public address").isNull();
+        Snapshot snapshot = Wiring.snapshot(c);
+        loops = new EventLoops(2, Transport.EPOLL);
+        listener = DirectListener.bind(loops, "0.0.0.0", 0, () -> snapshot,
+                new AdmissionLimits(new AdmissionLimits.Thresholds(100, 100, 0)), observer);
+        int port = listener.localAddress().getPort();
+        for (String reached : List.of("127.0.0.1", "127.0.0.5")) {
+            try (Socket s = new Socket(reached, port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("VER 1 MSNP8 CVR0\r\nCVR 2 0x0409 winnt 5.1 i386 MSNMSGR 6.0.0602 MSMSGS a@b.c\r\n"
+                        + "USR 3 TWN I a@b.c\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                in.readLine();
+                in.readLine();
+                assertThat(in.readLine()).startsWith("XFR 3 NS ").endsWith(" 0 " + reached + ":" + port);
+            }
+        }
+    }
+
     void awaitRecords(int n) throws InterruptedException {
         for (int i = 0; i < 500 && records.size() < n; i++) {
             Thread.sleep(10);
