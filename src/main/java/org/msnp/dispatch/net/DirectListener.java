@@ -38,7 +38,7 @@ import org.msnp.dispatch.protocol.HostPort;
  * chains, auto-read, half-closure state) costs more per connection than the conversation itself
  * (docs/benchmarks.md).
  *
- * <p>It does what the channel pipeline ({@link Gate} → {@link DispatchHandler}) does: admission,
+ * <p>It does what the channel pipeline ({@code admission.Gate} → {@link DispatchHandler}) does: admission,
  * the conversation, the login and idle deadlines, the close-wait, the FIN and the close-linger
  * drain, a stop that ends every connection; the conformance transcripts and the close tests run
  * on both. It serves the TCP listener on epoll when no PROXY header is expected (the header decoder
