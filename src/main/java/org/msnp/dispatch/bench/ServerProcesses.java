@@ -42,11 +42,17 @@ final class ServerProcesses implements AutoCloseable {
      * third reply; its replies can only be checked by shape.
      */
     TargetSpec startC(String name, Path source, int threads) throws IOException, InterruptedException {
+        return startC(name, source, threads, "--start-c-ceiling", "--c-ceiling-source");
+    }
+
+    /** The same, for the option {@code option} whose source is given with {@code sourceOption} (for messages). */
+    TargetSpec startC(String name, Path source, int threads, String option, String sourceOption)
+            throws IOException, InterruptedException {
         Path cc = onPath("cc").orElseThrow(() -> new IOException(
-                "--start-c-ceiling needs a C compiler, and there is no 'cc' on the PATH"));
+                option + " needs a C compiler, and there is no 'cc' on the PATH"));
         if (!Files.isReadable(source)) {
-            throw new IOException("--start-c-ceiling: no C source at " + source.toAbsolutePath().normalize()
-                    + " (give it with --c-ceiling-source)");
+            throw new IOException(option + ": no C source at " + source.toAbsolutePath().normalize()
+                    + " (give it with " + sourceOption + ")");
         }
         Path dir = Files.createTempDirectory("msnp-bench-cceiling-");
         temporary.add(dir);
@@ -56,7 +62,7 @@ final class ServerProcesses implements AutoCloseable {
         String output = new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!compile.waitFor(120, TimeUnit.SECONDS) || compile.exitValue() != 0) {
             compile.destroyForcibly();
-            throw new IOException("--start-c-ceiling: cc -O2 -pthread " + source + " failed: " + output);
+            throw new IOException(option + ": cc -O2 -pthread " + source + " failed: " + output);
         }
         int port = Machine.freePort();
         Process p = start(name, List.of(exe.toString(), Integer.toString(port), Integer.toString(threads)), dir);

@@ -169,7 +169,8 @@ final class TargetsCommand implements Callable<Integer> {
                     targets.add(started.startC(startC, cSource, Machine.workers()));
                 }
                 if (startCWait != null) {
-                    targets.add(started.startC(startCWait, cWaitSource, Machine.workers()));
+                    targets.add(started.startC(startCWait, cWaitSource, Machine.workers(), "--start-c-close-wait",
+                            "--c-close-wait-source"));
                 }
                 if (startNetty != null) {
                     String[] s = ServerProcesses.nameAndRest(startNetty);

@@ -198,6 +198,14 @@ class TargetsCommandTest {
     }
 
     @Test
+    void aMissingCloseWaitSourceIsNamedWithItsOwnOption() {
+        Run r = bench("--start-c-close-wait", "--c-close-wait-source", "/nonexistent/wait.c", "--mix", "MSNP8", "-n", "1");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("--start-c-close-wait: no C source at /nonexistent/wait.c (give it with --c-close-wait-source)");
+    }
+
+    @Test
     void theCServerNeedsTheMsnp8Mix() {
         Run r = bench("--start-c-ceiling", "-n", "1");
 
