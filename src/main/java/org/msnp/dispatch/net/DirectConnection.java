@@ -29,7 +29,9 @@ import org.msnp.dispatch.protocol.Reply;
  * unread input never turns the last reply into a reset (dispatch-server.md §8).
  *
  * <p>Should the socket not take a whole write (a client that does not read), the rest waits in a
- * buffer of the connection's own, and the connection reads nothing more until it has gone out.
+ * buffer of the connection's own, and the connection reads nothing more until it has gone out
+ * (its deadline still runs; a handshake's replies are a few hundred bytes, so on a live socket this
+ * does not happen).
  * Touched by its event loop's thread only.
  */
 final class DirectConnection implements EpollIoHandle, Conversation.Output, Runnable {
@@ -74,7 +76,7 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
                 System.nanoTime());
     }
 
-    /** Registers the socket for input and starts the login deadline. */
+    /** Registers the socket for input and starts the login deadline (on the loop; never throws). */
     void start() {
         try {
             registration = loop.loop.register(this).getNow();
@@ -97,8 +99,12 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             next.previous = this;
         }
         loop.first = this;
-        listener.observer.opened(TransportKind.TCP);
-        schedule(Timer.DEADLINE, conversation.settings().firstCheck().toNanos());
+        try {
+            listener.observer.opened(TransportKind.TCP);
+            schedule(Timer.DEADLINE, conversation.settings().firstCheck().toNanos());
+        } catch (Throwable e) {
+            failQuietly();
+        }
     }
 
     @Override
@@ -118,11 +124,22 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
                 return;
             }
             read();
-        } catch (RuntimeException e) {
-            // as the pipeline's exceptionCaught: the connection ends, the loop goes on (and the
-            // loop's buffer must not carry this connection's replies to the next one)
+        } catch (Throwable e) {
+            // as the pipeline's exceptionCaught: the connection ends, the loop goes on (an Error
+            // escaping here would end the event loop's thread), and the loop's buffer must not
+            // carry this connection's replies to the next one
             loop.out.clear();
+            failQuietly();
+        }
+    }
+
+    /** {@link #failed()} from a handler that must not throw. */
+    void failQuietly() {
+        try {
             failed();
+        } catch (Throwable again) {
+            closed = true;
+            closeQuietly(socket);
         }
     }
 
@@ -228,6 +245,9 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         pending = null;
         writeArmed = false;
         interest(EpollIoOps.EPOLLIN);
+        if (closed) {
+            return;
+        }
         if (finishAfterPending) {
             finishAfterPending = false;
             afterWritten(waitAfterPending);
@@ -270,6 +290,10 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
 
     /** FIN, then input drained until the client closes or the linger time passes. */
     private void shutdownOutput() {
+        if (closed) {
+            // the descriptor's number may be another socket's by now
+            return;
+        }
         try {
             new Socket(socket.intValue()).shutdown(false, true);
         } catch (IOException e) {
@@ -364,14 +388,18 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             pending = null;
         }
         unlink();
-        listener.closed();
         listener.limits.release(place);
         if (waiting) {
             waiting = false;
             // the client closed within the close-wait, as the clients that follow an XFR do
             conversation.endAfterReply(EndReason.CLIENT_CLOSED);
         }
-        listener.observer.finished(conversation.record(System.nanoTime()));
+        try {
+            listener.observer.finished(conversation.record(System.nanoTime()));
+        } finally {
+            // counted out only once recorded: a stop that sees no connection open finds every record made
+            listener.closed();
+        }
     }
 
     private void unlink() {

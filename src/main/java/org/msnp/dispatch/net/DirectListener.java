@@ -93,9 +93,12 @@ public final class DirectListener {
                     l.boundHostPort = l.bound.getAddress().isAnyLocalAddress() ? null : HostPort.of(l.bound);
                 }
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
+            // a failed bind arrives as the checked exception of the system call
             l.close();
-            throw e;
+            // as it came (as a channel's bind reports it): the start says "cannot start: …"
+            io.netty.util.internal.PlatformDependent.throwException(e);
+            throw new AssertionError(e);
         }
         l.listening = true;
         return l;
@@ -116,12 +119,13 @@ public final class DirectListener {
 
     /** Closes every listening socket and waits until they are closed; open connections carry on. */
     public void close() {
-        listening = false;
         List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
         for (Acceptor a : acceptors) {
             closing.add(a.loop.submit(a::closeListener));
         }
         closing.forEach(io.netty.util.concurrent.Future::awaitUninterruptibly);
+        // not listening once every socket is closed (a connect before that may still be accepted)
+        listening = false;
     }
 
     /** Ends every open connection (a stop after its grace period), waiting up to 5 s for them to go. */
@@ -201,8 +205,14 @@ public final class DirectListener {
                 socket.bind(at);
                 socket.listen(8192);
                 registration = loop.register(this).sync().getNow();
-                registration.submit(EpollIoOps.EPOLLIN);
             } catch (Exception e) {
+                socket.close();
+                throw e;
+            }
+            try {
+                registration.submit(EpollIoOps.EPOLLIN);
+            } catch (RuntimeException e) {
+                registration.cancel();
                 socket.close();
                 throw e;
             }
@@ -227,7 +237,14 @@ public final class DirectListener {
                 if (fd < 0) {
                     return;
                 }
-                accepted(new FileDescriptor(fd));
+                FileDescriptor s = new FileDescriptor(fd);
+                try {
+                    accepted(s);
+                } catch (Throwable e) {
+                    // nothing may escape into the loop (an Error would end its thread); the
+                    // connection goes, the listener stays
+                    DirectConnection.closeQuietly(s);
+                }
             }
         }
 
@@ -243,7 +260,7 @@ public final class DirectListener {
             DirectConnection c;
             try {
                 c = new DirectConnection(DirectListener.this, this, s, peer, place);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // reset before it could be set up
                 limits.release(place);
                 observer.refused(TransportKind.TCP, Refusal.ERROR);

@@ -130,6 +130,14 @@ class DirectListenerTest {
             assertThat(first).isEqualTo(-1);
             assertThat(refusals).containsExactly(Refusal.PER_IP);
             assertThat(l.openConnections()).isEqualTo(2);
+            // a place comes back when its connection ends
+            a.close();
+            awaitOpen(l, 1);
+            try (Socket d = new Socket()) {
+                d.connect(l.localAddress(), 5000);
+                assertThat(ver(d)).isEqualTo("VER 1 MSNP8 CVR0");
+            }
+            assertThat(refusals).containsExactly(Refusal.PER_IP);
         }
     }
 
