@@ -184,8 +184,9 @@ public enum Transport {
                     protected void initChannel(ServerChannel ch) {
                         ch.pipeline().addLast(new AcceptFailures(transport, refused));
                     }
-                })
-                .childOption(ChannelOption.TCP_NODELAY, true);
+                });
+        // no TCP_NODELAY child option: every transport's socket channel sets it when made, and the
+        // option would set it a second time, a system call per connection (ListenerNoDelayTest)
     }
 
     /** Whether each event loop can accept on a listener of its own ({@code SO_REUSEPORT}). */
