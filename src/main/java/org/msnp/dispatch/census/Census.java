@@ -58,7 +58,7 @@ public final class Census implements AutoCloseable {
      * out of descriptors) stays unloadable for the life of the process, which would leave every
      * later flush failing.
      */
-    private static final List<Class<?>> LOADED_WITH_IT = List.of(Tally.class, CensusKey.class, CensusStore.Delta.class);
+    private static final List<Class<?>> LOADED_WITH_IT = List.of(Tally.class, CensusKey.class, CensusStore.class);
     static final long HOUR_MILLIS = 3_600_000L;
     /** Nightly prune time (UTC): after midnight, when a day's hours are complete. */
     private static final LocalTime PRUNE_AT = LocalTime.of(0, 10);

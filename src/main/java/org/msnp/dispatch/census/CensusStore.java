@@ -26,6 +26,9 @@ final class CensusStore {
     private static final String KEY_MATCH = "node = ? AND transport = ? AND dialect = ? AND library = ? AND build = ?"
             + " AND os_type = ? AND locale = ? AND outcome = ? AND verdict = ?";
     private static final int QUERY_TIMEOUT_SECONDS = 30;
+    /** Loaded with this class, not at the first write or prune (see Census's LOADED_WITH_IT). */
+    private static final java.util.List<Class<?>> LOADED_WITH_IT = java.util.List.of(Delta.class, Pruned.class, Work.class,
+            DayKey.class);
 
     private final DataSource dataSource;
 
