@@ -29,7 +29,7 @@ public final class TrustedProxies {
     }
 
     /** Whether {@code peer} may send a PROXY header. */
-    boolean trusts(InetSocketAddress peer) {
+    public boolean trusts(InetSocketAddress peer) {
         for (IpSubnetFilterRule r : rules) {
             if (r.matches(peer)) {
                 return true;

@@ -33,6 +33,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final long start;
     private final long timeoutNanos;
     private final Runnable onEnd;
+    private final boolean proxyHeader;
 
     private int step;
     private int pos;
@@ -48,7 +49,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
      * @param onEnd called once, when the handshake has succeeded or failed
      */
     HandshakeHandler(Run run, Handshake script, int scriptIndex, boolean exact, Ending ending, long start,
-                     long timeoutNanos, Runnable onEnd) {
+                     long timeoutNanos, Runnable onEnd, boolean proxyHeader) {
         this.run = run;
         this.script = script;
         this.scriptIndex = scriptIndex;
@@ -58,6 +59,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         this.start = start;
         this.timeoutNanos = timeoutNanos;
         this.onEnd = onEnd;
+        this.proxyHeader = proxyHeader;
     }
 
     @Override
@@ -69,7 +71,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(script.exchanges().get(step).request()));
+        byte[] request = script.exchanges().get(step).request();
+        ctx.writeAndFlush(step == 0 ? ProxyHeader.before(ctx.channel(), proxyHeader, request) : Unpooled.wrappedBuffer(request));
     }
 
     @Override

@@ -36,8 +36,16 @@ public final class IdleClient implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private volatile String firstError;
+    private final boolean proxyHeader;
 
     public IdleClient(List<InetSocketAddress> sources, List<Handshake> cycle, int threads, Duration timeout) {
+        this(sources, cycle, threads, timeout, false);
+    }
+
+    /** @param proxyHeader each connection begins with a PROXY v1 header (a server with proxy-protocol: true) */
+    public IdleClient(List<InetSocketAddress> sources, List<Handshake> cycle, int threads, Duration timeout,
+                      boolean proxyHeader) {
+        this.proxyHeader = proxyHeader;
         this.group = transport.group(threads);
         this.sources = List.copyOf(sources);
         this.cycle = List.copyOf(cycle);
@@ -119,7 +127,7 @@ public final class IdleClient implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channels.add(ctx.channel());
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(script.firstRequest()));
+            ctx.writeAndFlush(ProxyHeader.before(ctx.channel(), proxyHeader, script.firstRequest()));
         }
 
         @Override

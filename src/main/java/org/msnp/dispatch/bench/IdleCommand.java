@@ -287,13 +287,17 @@ final class IdleCommand implements Callable<Integer> {
         @Option(names = "--timeout")
         long timeoutMillis = 10_000;
 
+        @Option(names = "--proxy-header", description = "begin each connection with a PROXY v1 header")
+        boolean proxyHeader;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             HostPort hp = HostPort.parse(target);
             InetSocketAddress addr = new InetSocketAddress(hp.host(), hp.port());
             List<InetSocketAddress> from = addr.getAddress().isLoopbackAddress() ? LoadGenerator.loopbackSources(sources) : List.of();
-            try (IdleClient c = new IdleClient(from, Mix.standard(), clientThreads, Duration.ofMillis(timeoutMillis))) {
+            try (IdleClient c = new IdleClient(from, Mix.standard(), clientThreads, Duration.ofMillis(timeoutMillis),
+                    proxyHeader)) {
                 long t0 = System.nanoTime();
                 c.open(addr, exact, connections, parallel);
                 out.printf(Locale.ROOT, "held %d failed %d in %.1f s%s%n", c.held(), c.failed(), (System.nanoTime() - t0) / 1e9,

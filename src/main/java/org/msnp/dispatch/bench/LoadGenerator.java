@@ -67,10 +67,16 @@ public final class LoadGenerator implements AutoCloseable {
      * @param exact  check replies byte for byte (a server running {@link KnownConfig}, or the
      *               ceiling) rather than by shape
      * @param ending what the client does after the last reply, and what counts as the end
+     * @param proxyHeader every connection begins with a PROXY v1 header (a server with
+     *                    {@code proxy-protocol: true})
      */
-    public record Target(InetSocketAddress address, boolean exact, Ending ending) {
+    public record Target(InetSocketAddress address, boolean exact, Ending ending, boolean proxyHeader) {
         public Target(InetSocketAddress address, boolean exact) {
             this(address, exact, Ending.FOLLOW);
+        }
+
+        public Target(InetSocketAddress address, boolean exact, Ending ending) {
+            this(address, exact, ending, false);
         }
     }
 
@@ -182,7 +188,7 @@ public final class LoadGenerator implements AutoCloseable {
             run.inFlight.decrementAndGet();
         };
         HandshakeHandler h = new HandshakeHandler(run, cycle.get(index), index, run.target.exact(), run.target.ending(),
-                startNanos, timeoutNanos, onEnd);
+                startNanos, timeoutNanos, onEnd, run.target.proxyHeader());
         Bootstrap b = template.clone().handler(h);
         InetSocketAddress to = run.target.address();
         ChannelFuture f = sources.isEmpty() ? b.connect(to) : b.connect(to, sources.get((int) (seq % sources.size())));

@@ -101,11 +101,14 @@ final class ServerProcesses implements AutoCloseable {
      * port; its replies are then known byte for byte.
      */
     TargetSpec startJar(String name, Path jar, List<String> jvmOptions) throws IOException, InterruptedException {
-        return startJar(name, jar, jvmOptions, "60s");
+        return startJar(name, jar, jvmOptions, "60s", false);
     }
 
-    /** The same with the server's {@code limits.idle-timeout} (long when idle connections are held beside the load). */
-    TargetSpec startJar(String name, Path jar, List<String> jvmOptions, String idleTimeout)
+    /**
+     * The same with the server's {@code limits.idle-timeout} (long when idle connections are held
+     * beside the load), and with {@code proxy-protocol: true} when {@code proxyProtocol}.
+     */
+    TargetSpec startJar(String name, Path jar, List<String> jvmOptions, String idleTimeout, boolean proxyProtocol)
             throws IOException, InterruptedException {
         if (!Files.isReadable(jar)) {
             throw new IOException("--start-jar " + name + ": no jar at " + jar.toAbsolutePath().normalize());
@@ -114,7 +117,8 @@ final class ServerProcesses implements AutoCloseable {
         temporary.add(dir);
         int port = Machine.freePort();
         Path config = dir.resolve("dispatch.yaml");
-        Files.writeString(config, KnownConfig.yaml("127.0.0.1:" + port, idleTimeout));
+        Files.writeString(config, KnownConfig.yaml("127.0.0.1:" + port, idleTimeout)
+                + (proxyProtocol ? "proxy-protocol: true\n" : ""));
         List<String> cmd = new ArrayList<>();
         cmd.add(Machine.javaExecutable());
         cmd.addAll(jvmOptions);
@@ -123,8 +127,9 @@ final class ServerProcesses implements AutoCloseable {
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", port);
         awaitListening(name, p, a, dir.resolve("stderr"));
         return new TargetSpec(name, a, OptionalLong.of(p.pid()), true,
-                "java" + options(jvmOptions) + " -jar " + jar + " serve, known configuration, connection log to "
-                        + "/dev/null, pid " + p.pid());
+                "java" + options(jvmOptions) + " -jar " + jar + " serve, known configuration"
+                        + (proxyProtocol ? " with proxy-protocol: true" : "") + ", connection log to /dev/null, pid "
+                        + p.pid());
     }
 
     private Process start(String name, List<String> cmd, Path dir) throws IOException {
@@ -203,11 +208,14 @@ final class ServerProcesses implements AutoCloseable {
      * Holds {@code k} connections after VER to {@code t} from a child process of its own (its own
      * open-file limit), until this is closed; returns the child's report ({@code held K failed F in S s}).
      */
-    String holdIdle(TargetSpec t, int k) throws IOException, InterruptedException {
+    String holdIdle(TargetSpec t, int k, boolean proxyHeader) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Machine.javaExecutable(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path"), Machine.MAIN, "bench", "idle-client",
                 t.address().getAddress().getHostAddress() + ":" + t.address().getPort(), "-k", Integer.toString(k),
                 "--sources", "32", "--parallel", "256"));
+        if (proxyHeader) {
+            cmd.add("--proxy-header");
+        }
         Path dir = Files.createTempDirectory("msnp-bench-idle-");
         temporary.add(dir);
         Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr").toFile()).start();

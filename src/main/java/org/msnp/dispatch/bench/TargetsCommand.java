@@ -69,6 +69,12 @@ final class TargetsCommand implements Callable<Integer> {
             + "Notification Server in one: USR … S (after GCF) ends the handshake, the client closes")
     List<String> dsNs = new ArrayList<>();
 
+    @Option(names = "--proxy-header", description = "the jars started here listen with proxy-protocol: true, and "
+            + "every connection (of the load and of --idle) begins with a PROXY v1 header naming its own addresses, "
+            + "as a load balancer's send-proxy does; --target servers must expect it too; not with the C servers or "
+            + "the Netty ceiling")
+    boolean proxyHeader;
+
     @Option(names = "--client-stays", description = "after the last reply the client does not close but waits for "
             + "the server to (a client that ignores the XFR): latency to the close is how long a server holds such a client")
     boolean clientStays;
@@ -118,6 +124,10 @@ final class TargetsCommand implements Callable<Integer> {
         }
         if ((startC != null || startCWait != null) && load.scripts().stream().anyMatch(h -> h != Mix.MSNP8)) {
             return usage("the C server answers every connection with the MSNP8 handshake (VER, CVR, USR): add --mix MSNP8");
+        }
+        if (proxyHeader && (startC != null || startCWait != null || startNetty != null)) {
+            return usage("--proxy-header: the C servers and the Netty ceiling read no PROXY header; compare jars started "
+                    + "with --start-jar (and --target servers that expect it)");
         }
         List<TargetSpec> parsed = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -178,11 +188,11 @@ final class TargetsCommand implements Callable<Integer> {
                 }
                 for (String[] s : jarSpecs) {
                     targets.add(started.startJar(s[0], Path.of(s[1]), ServerProcesses.jvmOptions(s[2]),
-                            idle > 0 ? "1h" : "60s"));
+                            idle > 0 ? "1h" : "60s", proxyHeader));
                 }
                 targets.addAll(parsed);
                 for (TargetSpec t : idle > 0 ? targets : List.<TargetSpec>of()) {
-                    out.printf(Locale.ROOT, "idle: %s: %s%n", t.name(), started.holdIdle(t, idle));
+                    out.printf(Locale.ROOT, "idle: %s: %s%n", t.name(), started.holdIdle(t, idle, proxyHeader));
                     out.flush();
                 }
             } catch (IOException e) {
@@ -272,7 +282,7 @@ final class TargetsCommand implements Callable<Integer> {
     }
 
     private void warm(LoadGenerator gen, TargetSpec t, int c, double secs) throws InterruptedException {
-        LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t));
+        LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t), proxyHeader);
         Result w = gen.closedLoop("warm-up", lt, c, Long.MAX_VALUE, Machine.seconds(secs));
         out.printf(Locale.ROOT, "%-12s %9.0f handshakes/s  (warm-up, %s s, %d errors)%n", t.name(), w.perSecond(),
                 RunCommand.seconds(secs), w.failed());
@@ -322,7 +332,7 @@ final class TargetsCommand implements Callable<Integer> {
 
     /** One measured round: closed loop with {@code c} in flight, or paced at {@code rate} (&gt; 0). */
     private Round measure(LoadGenerator gen, TargetSpec t, int c, String label, double rate) throws InterruptedException {
-        LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t));
+        LoadGenerator.Target lt = new LoadGenerator.Target(t.address(), t.exact(), ending(t), proxyHeader);
         long busyBefore = machineBusy();
         long t0 = System.nanoTime();
         long before = cpuTicks(t);

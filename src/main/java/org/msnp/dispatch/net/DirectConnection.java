@@ -5,18 +5,27 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.msnp.dispatch.admission.AdmissionLimits;
 import org.msnp.dispatch.conversation.Conversation;
 import org.msnp.dispatch.conversation.Snapshot;
 import org.msnp.dispatch.observe.EndReason;
+import org.msnp.dispatch.observe.Refusal;
 import org.msnp.dispatch.observe.TransportKind;
 import org.msnp.dispatch.protocol.Reply;
 
@@ -32,11 +41,17 @@ import org.msnp.dispatch.protocol.Reply;
  * buffer of the connection's own, and the connection reads nothing more until it has gone out
  * (its deadline still runs; a handshake's replies are a few hundred bytes, so on a live socket this
  * does not happen).
+ *
+ * <p>On a PROXY listener the connection is admitted only once its header has named the client, as
+ * {@code admission.Gate} does on the pipeline: the header goes through Netty's
+ * {@link HAProxyMessageDecoder} (on an in-memory channel of its own, for that header only), a bad
+ * header is refused as {@code proxy-header}, none within the login timeout as
+ * {@code proxy-header-timeout}; such connections leave no record, as on the pipeline.
  * Touched by its event loop's thread only.
  */
 final class DirectConnection implements EpollIoHandle, Conversation.Output, Runnable {
     /** What the one timer of a connection is for. */
-    enum Timer { DEADLINE, CLOSE_WAIT, LINGER }
+    enum Timer { HEADER, DEADLINE, CLOSE_WAIT, LINGER }
 
     private final DirectListener listener;
     private final DirectListener.Acceptor loop;
@@ -45,8 +60,15 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
      * address family when made, a call per connection that only the rare FIN by the server needs.
      */
     private final FileDescriptor socket;
-    private final AdmissionLimits.Place place;
-    private final Conversation conversation;
+    private final Snapshot snapshot;
+    /** The socket's peer: the client, or on a PROXY listener the proxy. */
+    private final InetSocketAddress peer;
+    /** Null until admitted (on a PROXY listener, until the header has come). */
+    private AdmissionLimits.Place place;
+    /** Null until admitted. */
+    private Conversation conversation;
+    /** The PROXY header decoder while the header is awaited; null otherwise. */
+    private EmbeddedChannel header;
     private IoRegistration registration;
     /** Output the socket did not take yet; null when everything went out. */
     private ByteBuf pending;
@@ -65,18 +87,36 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     DirectConnection previous;
     DirectConnection next;
 
+    /** An admitted connection (no PROXY header). */
     DirectConnection(DirectListener listener, DirectListener.Acceptor loop, FileDescriptor socket, InetSocketAddress peer,
                      AdmissionLimits.Place place) {
         this.listener = listener;
         this.loop = loop;
         this.socket = socket;
-        this.place = place;
-        Snapshot snapshot = listener.snapshots.get();
-        this.conversation = new Conversation(snapshot, listener.current(snapshot, socket), TransportKind.TCP, peer,
-                System.nanoTime());
+        this.peer = peer;
+        this.snapshot = listener.snapshots.get();
+        admitted(place, peer, null);
     }
 
-    /** Registers the socket for input and starts the login deadline (on the loop; never throws). */
+    /** A connection from a trusted proxy, admitted once its PROXY header names the client. */
+    DirectConnection(DirectListener listener, DirectListener.Acceptor loop, FileDescriptor socket, InetSocketAddress peer) {
+        this.listener = listener;
+        this.loop = loop;
+        this.socket = socket;
+        this.peer = peer;
+        this.snapshot = listener.snapshots.get();
+    }
+
+    private void admitted(AdmissionLimits.Place place, InetSocketAddress client, InetSocketAddress reached) {
+        this.place = place;
+        this.conversation = new Conversation(snapshot, listener.current(snapshot, socket, reached), TransportKind.TCP,
+                client, System.nanoTime());
+    }
+
+    /**
+     * Registers the socket for input and starts the login deadline, or on a PROXY listener the
+     * header's (on the loop; never throws).
+     */
     void start() {
         try {
             registration = loop.loop.register(this).getNow();
@@ -89,8 +129,10 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
                 registration.cancel();
             }
             closeQuietly(socket);
-            listener.limits.release(place);
-            listener.observer.refused(TransportKind.TCP, org.msnp.dispatch.observe.Refusal.ERROR);
+            if (place != null) {
+                listener.limits.release(place);
+            }
+            listener.observer.refused(TransportKind.TCP, Refusal.ERROR);
             return;
         }
         listener.opened();
@@ -100,11 +142,19 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         }
         loop.first = this;
         try {
-            listener.observer.opened(TransportKind.TCP);
-            schedule(Timer.DEADLINE, conversation.settings().firstCheck().toNanos());
+            if (conversation == null) {
+                schedule(Timer.HEADER, snapshot.settings().loginTimeout().toNanos());
+                return;
+            }
+            opened();
         } catch (Throwable e) {
             failQuietly();
         }
+    }
+
+    private void opened() {
+        listener.observer.opened(TransportKind.TCP);
+        schedule(Timer.DEADLINE, conversation.settings().firstCheck().toNanos());
     }
 
     @Override
@@ -165,11 +215,92 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         }
         ByteBuf in = loop.in;
         in.setIndex(0, n);
+        if (conversation == null) {
+            proxyHeader(in);
+            return;
+        }
+        feed(in);
+    }
+
+    private void feed(ByteBuf in) {
         boolean ended = conversation.feed(in, System.nanoTime(), this);
         flush();
         if (ended && !closed) {
             finish();
         }
+    }
+
+    /**
+     * Input before the PROXY header is complete: decoded by Netty's decoder; once it names the
+     * client (or none: LOCAL, UNKNOWN, AF_UNIX), the connection is admitted as that client and
+     * what followed the header goes to the conversation.
+     */
+    private void proxyHeader(ByteBuf in) {
+        if (header == null) {
+            header = new EmbeddedChannel(new HAProxyMessageDecoder());
+        }
+        Object message;
+        try {
+            // a copy: the loop's buffer is the next connection's
+            header.writeInbound(in.copy());
+            message = header.readInbound();
+        } catch (Exception e) {
+            refuse(Refusal.PROXY_HEADER);
+            return;
+        }
+        if (message == null) {
+            // the header is not complete yet
+            return;
+        }
+        cancelTimer();
+        InetSocketAddress client = null;
+        InetSocketAddress reached = null;
+        try {
+            if (message instanceof HAProxyMessage m && m.command() == HAProxyCommand.PROXY) {
+                // IP literals only: never a name lookup on the event loop
+                InetAddress src = NetUtil.createInetAddressFromIpAddressString(String.valueOf(m.sourceAddress()));
+                InetAddress dst = NetUtil.createInetAddressFromIpAddressString(String.valueOf(m.destinationAddress()));
+                if (src != null && dst != null) {
+                    client = new InetSocketAddress(src, m.sourcePort());
+                    reached = new InetSocketAddress(dst, m.destinationPort());
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+        // no client named (a health check of the proxy; UNKNOWN; AF_UNIX): the connection is the
+        // proxy's own and counts only overall
+        AdmissionLimits.Admission a = listener.limits.admit(
+                client != null ? Optional.of(client.getAddress()) : Optional.empty(), System.nanoTime());
+        if (a instanceof AdmissionLimits.Refused r) {
+            refuse(r.refusal());
+            return;
+        }
+        admitted((AdmissionLimits.Place) a, client != null ? client : peer, reached);
+        opened();
+        EmbeddedChannel decoder = header;
+        header = null;
+        try {
+            for (Object rest; !closed && (rest = decoder.readInbound()) != null; ) {
+                ByteBuf after = (ByteBuf) rest;
+                try {
+                    if (!closing) {
+                        feed(after);
+                    }
+                } finally {
+                    after.release();
+                }
+            }
+        } finally {
+            decoder.finishAndReleaseAll();
+        }
+    }
+
+    /** Not admitted (no or a bad PROXY header, or a refusal of the limits): closed, no record. */
+    private void refuse(Refusal reason) {
+        closing = true;
+        listener.observer.refused(TransportKind.TCP, reason);
+        end();
     }
 
     @Override
@@ -316,6 +447,7 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             return;
         }
         switch (timerFor) {
+            case HEADER -> refuse(Refusal.PROXY_HEADER_TIMEOUT);
             case DEADLINE -> {
                 if (closing) {
                     return;
@@ -347,6 +479,15 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
 
     /** A read or write failed (a reset, typically). */
     private void failed() {
+        if (conversation == null) {
+            // before the PROXY header: as the pipeline's Gate counts it
+            if (!closing) {
+                refuse(Refusal.PROXY_HEADER);
+            } else {
+                end();
+            }
+            return;
+        }
         if (!closing) {
             conversation.end(EndReason.ERROR);
         }
@@ -358,6 +499,12 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     void shutdown() {
         if (closed) {
             unlink();
+            return;
+        }
+        if (conversation == null) {
+            // still awaiting its PROXY header: nothing to record
+            closing = true;
+            end();
             return;
         }
         if (!closing || waiting) {
@@ -387,7 +534,16 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             pending.release();
             pending = null;
         }
+        if (header != null) {
+            header.finishAndReleaseAll();
+            header = null;
+        }
         unlink();
+        if (conversation == null) {
+            // never admitted (PROXY listener): no place, no record
+            listener.closed();
+            return;
+        }
         listener.limits.release(place);
         if (waiting) {
             waiting = false;

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.msnp.dispatch.admission.AdmissionLimits;
+import org.msnp.dispatch.admission.TrustedProxies;
 import org.msnp.dispatch.conversation.Snapshot;
 import org.msnp.dispatch.observe.ConnectionObserver;
 import org.msnp.dispatch.observe.Refusal;
@@ -40,9 +41,9 @@ import org.msnp.dispatch.protocol.HostPort;
  *
  * <p>It does what the channel pipeline ({@code admission.Gate} → {@link DispatchHandler}) does: admission,
  * the conversation, the login and idle deadlines, the close-wait, the FIN and the close-linger
- * drain, a stop that ends every connection; the conformance transcripts and the close tests run
- * on both. It serves the TCP listener on epoll when no PROXY header is expected (the header decoder
- * is a pipeline handler); {@code -Dmsnp.tcp=pipeline} returns to the pipeline.
+ * drain, a stop that ends every connection, and on a PROXY listener the trusted-proxy check before
+ * the first read, the header (Netty's decoder) and its time limit; the conformance transcripts, the
+ * close tests and the PROXY tests run on both. {@code -Dmsnp.tcp=pipeline} returns to the pipeline.
  */
 public final class DirectListener {
     /** {@code pipeline}: the TCP listener runs Netty channels on epoll too. */
@@ -58,6 +59,8 @@ public final class DirectListener {
     final Supplier<Snapshot> snapshots;
     final AdmissionLimits limits;
     final ConnectionObserver observer;
+    /** Every connection starts with a PROXY header (else null): the proxies believed. */
+    final Supplier<TrustedProxies> trusted;
     private final AtomicInteger open = new AtomicInteger();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private InetSocketAddress bound;
@@ -65,22 +68,29 @@ public final class DirectListener {
     private HostPort boundHostPort;
     private volatile boolean listening;
 
-    private DirectListener(Supplier<Snapshot> snapshots, AdmissionLimits limits, ConnectionObserver observer) {
+    private DirectListener(Supplier<Snapshot> snapshots, AdmissionLimits limits, ConnectionObserver observer,
+                           Supplier<TrustedProxies> trusted) {
         this.snapshots = snapshots;
         this.limits = limits;
         this.observer = observer;
+        this.trusted = trusted;
     }
 
-    /** Whether the TCP listener runs direct on {@code loops}: epoll, one listener per loop, no PROXY header. */
-    public static boolean serves(EventLoops loops, boolean proxyProtocol) {
-        return loops.transport() == Transport.EPOLL && loops.transport().acceptsPerLoop() && !proxyProtocol
+    /** Whether the TCP listener runs direct on {@code loops}: epoll, one listener per loop. */
+    public static boolean serves(EventLoops loops) {
+        return loops.transport() == Transport.EPOLL && loops.transport().acceptsPerLoop()
                 && !"pipeline".equals(System.getProperty(PROPERTY));
     }
 
-    /** Binds {@code host:port} (0: a free port) once per worker loop of {@code loops}. */
+    /**
+     * Binds {@code host:port} (0: a free port) once per worker loop of {@code loops}.
+     *
+     * @param trusted null, or the proxies whose PROXY header every connection must begin with
+     */
     public static DirectListener bind(EventLoops loops, String host, int port, Supplier<Snapshot> snapshots,
-                                      AdmissionLimits limits, ConnectionObserver observer) throws InterruptedException {
-        DirectListener l = new DirectListener(snapshots, limits, observer);
+                                      AdmissionLimits limits, ConnectionObserver observer,
+                                      Supplier<TrustedProxies> trusted) throws InterruptedException {
+        DirectListener l = new DirectListener(snapshots, limits, observer, trusted);
         InetSocketAddress wanted = new InetSocketAddress(host, port);
         try {
             for (EventExecutor e : loops.workers()) {
@@ -154,10 +164,16 @@ public final class DirectListener {
         return all;
     }
 
-    /** The address a connection tells MSNP7–12 clients in XFR: configured, else the one it reached. */
-    HostPort current(Snapshot snapshot, FileDescriptor socket) {
+    /**
+     * The address a connection tells MSNP7–12 clients in XFR: configured, else the one it reached
+     * (the PROXY header's destination when there is one).
+     */
+    HostPort current(Snapshot snapshot, FileDescriptor socket, InetSocketAddress reached) {
         if (snapshot.publicAddress().isPresent()) {
             return snapshot.publicAddress().get();
+        }
+        if (reached != null) {
+            return HostPort.of(reached);
         }
         if (boundHostPort != null) {
             return boundHostPort;
@@ -250,6 +266,17 @@ public final class DirectListener {
 
         private void accepted(FileDescriptor s) {
             InetSocketAddress peer = NativeInetAddress.address(address, 1, address[0]);
+            if (trusted != null) {
+                if (!trusted.get().trusts(peer)) {
+                    // closed before the first read: its header is never decoded, let alone believed
+                    observer.refused(TransportKind.TCP, Refusal.UNTRUSTED_PROXY);
+                    DirectConnection.closeQuietly(s);
+                    return;
+                }
+                // admitted once its header names the client
+                new DirectConnection(DirectListener.this, this, s, peer).start();
+                return;
+            }
             AdmissionLimits.Admission a = limits.admit(Optional.of(peer.getAddress()), System.nanoTime());
             if (a instanceof AdmissionLimits.Refused refused) {
                 observer.refused(TransportKind.TCP, refused.refusal());

@@ -49,8 +49,9 @@ public final class DispatchServer implements AutoCloseable {
 
     /** Binds and returns the address actually bound (port 0 becomes the chosen port). */
     public InetSocketAddress start() throws InterruptedException {
-        if (DirectListener.serves(loops, listen.proxyProtocol())) {
-            direct = DirectListener.bind(loops, listen.host(), listen.port(), snapshots, limits, observer);
+        if (DirectListener.serves(loops)) {
+            direct = DirectListener.bind(loops, listen.host(), listen.port(), snapshots, limits, observer,
+                    listen.proxyProtocol() ? trusted : null);
             return direct.localAddress();
         }
         ServerBootstrap b = loops.listener(TransportKind.TCP, observer)

@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Behind a load balancer: the PROXY header names the client for logs, limits and metrics. */
+/**
+ * Behind a load balancer: the PROXY header names the client for logs, limits and metrics. On the
+ * default transport of Linux (epoll) the TCP listener runs without channels ({@code direct});
+ * {@link ProxyProtocolPipelineTest} runs every case again on Netty's channel pipeline.
+ */
 class ProxyProtocolTest extends RunningServer {
     @Override
     String base() {
@@ -18,6 +22,82 @@ class ProxyProtocolTest extends RunningServer {
                 proxy-protocol: true
                 notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
                 """;
+    }
+
+    /** How the TCP listener serves its connections here. */
+    String expectedConnections() {
+        org.msnp.dispatch.net.Transports.require(org.msnp.dispatch.net.Transport.EPOLL);
+        return "direct";
+    }
+
+    @Test
+    void theListenerServesItsConnectionsAsExpected() throws Exception {
+        start("");
+        assertThat(app.tcp().connections()).isEqualTo(expectedConnections());
+    }
+
+    @Test
+    void aHeaderSplitOverSeveralSegmentsIsAwaitedWhole() throws Exception {
+        start("");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            byte[] header = v2Header(new byte[] {(byte) 192, 0, 2, 44}, new byte[] {(byte) 198, 51, 100, 1}, 51000, 1863);
+            w.send(java.util.Arrays.copyOfRange(header, 0, 7));
+            Thread.sleep(50);
+            w.send(java.util.Arrays.copyOfRange(header, 7, 20));
+            Thread.sleep(50);
+            // the rest of the header and the first line in one segment
+            byte[] rest = java.util.Arrays.copyOfRange(header, 20, header.length);
+            byte[] ver = "VER 1 MSNP8 CVR0\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] both = java.util.Arrays.copyOf(rest, rest.length + ver.length);
+            System.arraycopy(ver, 0, both, rest.length, ver.length);
+            w.send(both);
+            assertThat(w.readLine()).isEqualTo("VER 1 MSNP8 CVR0");
+            w.send("USR 2 TWN I example@hotmail.com\r\n");
+            assertThat(w.readToClose(3000)).containsExactly("XFR 2 NS 10.0.0.5:1863 0 198.51.100.1:1863");
+        }
+        assertThat(peerOfLastConnection()).isEqualTo("192.0.2.44:51000");
+    }
+
+    @Test
+    void aHeaderThatDoesNotComeWithinTheLoginTimeoutIsRefused() throws Exception {
+        start("limits: {login-timeout: 300ms}\n");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            // part of a header, never finished
+            w.send("PROXY TCP4 203.0.113.7 ");
+            long started = System.nanoTime();
+            assertThat(w.readToClose(5000)).isEmpty();
+            assertThat((System.nanoTime() - started) / 1_000_000).as("closed by the header's time limit, ms")
+                    .isBetween(200L, 4000L);
+        }
+        for (int i = 0; i < 100 && recorder.refused.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(recorder.refused).containsExactly("proxy-header-timeout");
+        assertThat(recorder.finished).isEmpty();
+        for (int i = 0; i < 100 && app.tcp().openConnections() > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(app.tcp().openConnections()).as("counted out once closed").isZero();
+    }
+
+    @Test
+    void aMalformedHeaderIsRefusedAndTheListenerGoesOn() throws Exception {
+        start("");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send("PROXY TCP4 not-an-address 198.51.100.1 40000 1863\r\n" + LOGIN);
+            assertThat(w.readToClose(3000)).isEmpty();
+        }
+        for (int i = 0; i < 100 && recorder.refused.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(recorder.refused).containsExactly("proxy-header");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send("PROXY TCP4 203.0.113.7 198.51.100.1 40000 1863\r\n" + LOGIN);
+            assertThat(w.readToClose(3000)).containsExactly("VER 1 MSNP8 CVR0",
+                    "XFR 2 NS 10.0.0.5:1863 0 198.51.100.1:1863");
+        }
+        assertThat(peerOfLastConnection()).isEqualTo("203.0.113.7:40000");
+        assertThat(recorder.finished).as("only the admitted connection is recorded").hasSize(1);
     }
 
     static final String LOGIN = "VER 1 MSNP8 CVR0\r\nUSR 2 TWN I example@hotmail.com\r\n";

@@ -157,6 +157,41 @@ class TargetsCommandTest {
     }
 
     @Test
+    void withProxyHeaderEveryConnectionOfTheLoadAndOfTheIdleClientBeginsWithOne() throws Exception {
+        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+        Application app = Application.start(org.msnp.dispatch.config.ConfigLoader.parse(
+                KnownConfig.yaml("127.0.0.1:0", "1h") + "proxy-protocol: true\n", "test"), record ->
+                outcomes.computeIfAbsent(record.summary().outcomeLabel(), k -> new AtomicLong()).incrementAndGet());
+        try {
+            String target = "behind=127.0.0.1:" + app.tcpAddress().getPort();
+            Run with = bench("--target", target, "--proxy-header", "--idle", "20", "--mix", "MSNP8", "-n", "40", "-c", "4",
+                    "--rounds", "1", "--warmup", "0", "--first-warmup", "0");
+            assertThat(with.status()).as(with.out()).isZero();
+            assertThat(with.out()).containsPattern("(?m)^idle: behind: held 20 failed 0 in ")
+                    .containsPattern("(?m)^behind#1 +\\d+ handshakes/s  40 completed, 0 errors");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((outcomes.get("xfr") == null || outcomes.get("xfr").get() < 40) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(outcomes.get("xfr")).as("every handshake reached the conversation").hasValue(40);
+
+            // the same server without the header: every connection is refused before its first line
+            Run without = bench("--target", target, "--mix", "MSNP8", "-n", "10", "-c", "2", "--rounds", "1",
+                    "--warmup", "0", "--first-warmup", "0", "--timeout", "2000");
+            assertThat(without.out()).containsPattern("(?m)^behind#1 .* 0 completed, 10 errors");
+        } finally {
+            app.stopNow();
+        }
+    }
+
+    @Test
+    void theProxyHeaderIsNotForTheCeilings() {
+        Run r = bench("--start-c-ceiling", "--proxy-header", "--mix", "MSNP8", "-n", "1");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("--proxy-header: the C servers and the Netty ceiling read no PROXY header");
+    }
+
+    @Test
     void theCServerIsCompiledStartedAndMeasuredByItsProcess() {
         // a missing part fails the test, it is never skipped: .ci/run installs a compiler, and the
         // project's notes (../shared) lie beside every checkout

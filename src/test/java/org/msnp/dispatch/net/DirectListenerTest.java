@@ -55,9 +55,9 @@ class DirectListenerTest {
         DispatchConfig c = DispatchConfig.defaults();
         Snapshot snapshot = Wiring.snapshot(c);
         loops = new EventLoops(2, Transport.EPOLL);
-        assertThat(DirectListener.serves(loops, false)).isTrue();
-        assertThat(DirectListener.serves(loops, true)).as("PROXY headers are decoded by the pipeline").isFalse();
-        listener = DirectListener.bind(loops, "127.0.0.1", 0, () -> snapshot, new AdmissionLimits(thresholds), observer);
+        assertThat(DirectListener.serves(loops)).isTrue();
+        listener = DirectListener.bind(loops, "127.0.0.1", 0, () -> snapshot, new AdmissionLimits(thresholds), observer,
+                null);
         return listener;
     }
 
@@ -170,7 +170,7 @@ class DirectListenerTest {
         Snapshot snapshot = Wiring.snapshot(c);
         loops = new EventLoops(2, Transport.EPOLL);
         listener = DirectListener.bind(loops, "0.0.0.0", 0, () -> snapshot,
-                new AdmissionLimits(new AdmissionLimits.Thresholds(100, 100, 0)), observer);
+                new AdmissionLimits(new AdmissionLimits.Thresholds(100, 100, 0)), observer, null);
         int port = listener.localAddress().getPort();
         for (String reached : List.of("127.0.0.1", "127.0.0.5")) {
             try (Socket s = new Socket(reached, port)) {
