@@ -82,7 +82,8 @@ public final class Gate extends ChannelInboundHandlerAdapter {
                     InetAddress dst = io.netty.util.NetUtil.createInetAddressFromIpAddressString(String.valueOf(header.destinationAddress()));
                     if (src != null && dst != null) {
                         client = new InetSocketAddress(src, header.sourcePort());
-                        reached = new InetSocketAddress(dst, header.destinationPort());
+                        // a destination port 0 (v2 allows it) names no address a client could be sent to
+                        reached = header.destinationPort() > 0 ? new InetSocketAddress(dst, header.destinationPort()) : null;
                     }
                 }
                 // no client named (LOCAL, a health check of the proxy; UNKNOWN; AF_UNIX): the

@@ -108,9 +108,9 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     }
 
     private void admitted(AdmissionLimits.Place place, InetSocketAddress client, InetSocketAddress reached) {
-        this.place = place;
         this.conversation = new Conversation(snapshot, listener.current(snapshot, socket, reached), TransportKind.TCP,
                 client, System.nanoTime());
+        this.place = place;
     }
 
     /**
@@ -262,7 +262,8 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
                 InetAddress dst = NetUtil.createInetAddressFromIpAddressString(String.valueOf(m.destinationAddress()));
                 if (src != null && dst != null) {
                     client = new InetSocketAddress(src, m.sourcePort());
-                    reached = new InetSocketAddress(dst, m.destinationPort());
+                    // a destination port 0 (v2 allows it) names no address a client could be sent to
+                    reached = m.destinationPort() > 0 ? new InetSocketAddress(dst, m.destinationPort()) : null;
                 }
             }
         } finally {
@@ -276,7 +277,14 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             refuse(r.refusal());
             return;
         }
-        admitted((AdmissionLimits.Place) a, client != null ? client : peer, reached);
+        // place kept only once the conversation is made: end() gives back the place of a connection it admitted
+        AdmissionLimits.Place admittedPlace = (AdmissionLimits.Place) a;
+        try {
+            admitted(admittedPlace, client != null ? client : peer, reached);
+        } catch (RuntimeException e) {
+            listener.limits.release(admittedPlace);
+            throw e;
+        }
         opened();
         EmbeddedChannel decoder = header;
         header = null;
@@ -446,6 +454,16 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         if (closed) {
             return;
         }
+        try {
+            expired();
+        } catch (Throwable e) {
+            // as in handle(): the connection ends, the loop goes on
+            loop.out.clear();
+            failQuietly();
+        }
+    }
+
+    private void expired() {
         switch (timerFor) {
             case HEADER -> refuse(Refusal.PROXY_HEADER_TIMEOUT);
             case DEADLINE -> {
@@ -534,13 +552,14 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             pending.release();
             pending = null;
         }
-        if (header != null) {
-            header.finishAndReleaseAll();
-            header = null;
-        }
+        dropHeader();
         unlink();
         if (conversation == null) {
-            // never admitted (PROXY listener): no place, no record
+            // never admitted (PROXY listener): no record; a place only if the conversation could
+            // not be made after admission
+            if (place != null) {
+                listener.limits.release(place);
+            }
             listener.closed();
             return;
         }
@@ -555,6 +574,24 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         } finally {
             // counted out only once recorded: a stop that sees no connection open finds every record made
             listener.closed();
+        }
+    }
+
+    /**
+     * Releases the PROXY header's decoder and whatever input it still holds. Its finish decodes
+     * that input once more, and a refused connection's rest (the lines of a client that sent no
+     * header) fails again: that complaint is dropped here, the refusal is counted already.
+     */
+    private void dropHeader() {
+        EmbeddedChannel decoder = header;
+        if (decoder == null) {
+            return;
+        }
+        header = null;
+        try {
+            decoder.finishAndReleaseAll();
+        } catch (RuntimeException e) {
+            // the decoder's second complaint (above); its buffers are released either way
         }
     }
 

@@ -54,7 +54,9 @@ public final class DirectListener {
     static final int READ_BUFFER = 4096;
     static final int WRITE_BUFFER = 16 * 1024;
     /** Loaded with this class rather than at the first connection (see ConnectionLog's LOADED_WITH_IT). */
-    private static final List<Class<?>> LOADED_WITH_IT = List.of(DirectConnection.class, DirectConnection.Timer.class);
+    private static final List<Class<?>> LOADED_WITH_IT = List.of(DirectConnection.class, DirectConnection.Timer.class,
+            io.netty.channel.embedded.EmbeddedChannel.class, io.netty.handler.codec.haproxy.HAProxyMessageDecoder.class,
+            io.netty.handler.codec.haproxy.HAProxyMessage.class);
 
     final Supplier<Snapshot> snapshots;
     final AdmissionLimits limits;
@@ -274,7 +276,15 @@ public final class DirectListener {
                     return;
                 }
                 // admitted once its header names the client
-                new DirectConnection(DirectListener.this, this, s, peer).start();
+                DirectConnection c;
+                try {
+                    c = new DirectConnection(DirectListener.this, this, s, peer);
+                } catch (Throwable e) {
+                    observer.refused(TransportKind.TCP, Refusal.ERROR);
+                    DirectConnection.closeQuietly(s);
+                    return;
+                }
+                c.start();
                 return;
             }
             AdmissionLimits.Admission a = limits.admit(Optional.of(peer.getAddress()), System.nanoTime());

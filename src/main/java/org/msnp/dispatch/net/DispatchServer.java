@@ -34,7 +34,7 @@ public final class DispatchServer implements AutoCloseable {
     private final EventLoops loops;
     private final ChannelGroup connections = new DefaultChannelGroup("dispatch", GlobalEventExecutor.INSTANCE);
     private Transport.Listening listener;
-    /** The listener without channels, on epoll without PROXY headers (else null). */
+    /** The listener without channels, on epoll with a listener per loop (else null). */
     private DirectListener direct;
 
     public DispatchServer(ListenerSettings listen, Supplier<Snapshot> snapshots, Supplier<TrustedProxies> trusted,

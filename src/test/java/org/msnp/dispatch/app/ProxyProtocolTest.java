@@ -21,7 +21,19 @@ class ProxyProtocolTest extends RunningServer {
         return """
                 proxy-protocol: true
                 notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-                """;
+                """ + transport();
+    }
+
+    /** The transport key of every configuration here ("": the default). */
+    String transport() {
+        return "";
+    }
+
+    void awaitNoConnectionOpen() throws InterruptedException {
+        for (int i = 0; i < 100 && app.tcp().openConnections() > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(app.tcp().openConnections()).as("every connection counted out once closed").isZero();
     }
 
     /** How the TCP listener serves its connections here. */
@@ -61,10 +73,10 @@ class ProxyProtocolTest extends RunningServer {
     @Test
     void aHeaderThatDoesNotComeWithinTheLoginTimeoutIsRefused() throws Exception {
         start("limits: {login-timeout: 300ms}\n");
+        long started = System.nanoTime();
         try (Wire w = new Wire(app.tcpAddress())) {
             // part of a header, never finished
             w.send("PROXY TCP4 203.0.113.7 ");
-            long started = System.nanoTime();
             assertThat(w.readToClose(5000)).isEmpty();
             assertThat((System.nanoTime() - started) / 1_000_000).as("closed by the header's time limit, ms")
                     .isBetween(200L, 4000L);
@@ -74,10 +86,7 @@ class ProxyProtocolTest extends RunningServer {
         }
         assertThat(recorder.refused).containsExactly("proxy-header-timeout");
         assertThat(recorder.finished).isEmpty();
-        for (int i = 0; i < 100 && app.tcp().openConnections() > 0; i++) {
-            Thread.sleep(20);
-        }
-        assertThat(app.tcp().openConnections()).as("counted out once closed").isZero();
+        awaitNoConnectionOpen();
     }
 
     @Test
@@ -98,6 +107,37 @@ class ProxyProtocolTest extends RunningServer {
         }
         assertThat(peerOfLastConnection()).isEqualTo("203.0.113.7:40000");
         assertThat(recorder.finished).as("only the admitted connection is recorded").hasSize(1);
+        awaitNoConnectionOpen();
+    }
+
+    @Test
+    void aResetBeforeTheHeaderIsCountedAsABadHeader() throws Exception {
+        start("");
+        Wire w = new Wire(app.tcpAddress());
+        w.send("PROXY TCP4 203.0");
+        Thread.sleep(100);
+        // closed with unread data pending: a reset
+        w.socket.setSoLinger(true, 0);
+        w.close();
+        for (int i = 0; i < 100 && recorder.refused.isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(recorder.refused).containsExactly("proxy-header");
+        assertThat(recorder.finished).isEmpty();
+        awaitNoConnectionOpen();
+    }
+
+    @Test
+    void aV2HeaderWithoutADestinationPortLeavesTheListenersOwnAddressInXfr() throws Exception {
+        start("");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send(v2Header(new byte[] {(byte) 192, 0, 2, 44}, new byte[] {(byte) 198, 51, 100, 1}, 51000, 0));
+            w.send(LOGIN);
+            assertThat(w.readToClose(3000)).containsExactly("VER 1 MSNP8 CVR0",
+                    "XFR 2 NS 10.0.0.5:1863 0 127.0.0.1:" + app.tcpAddress().getPort());
+        }
+        assertThat(peerOfLastConnection()).isEqualTo("192.0.2.44:51000");
+        awaitNoConnectionOpen();
     }
 
     static final String LOGIN = "VER 1 MSNP8 CVR0\r\nUSR 2 TWN I example@hotmail.com\r\n";
@@ -154,6 +194,7 @@ class ProxyProtocolTest extends RunningServer {
         }
         assertThat(recorder.refused).containsExactly("proxy-header");
         assertThat(recorder.finished).isEmpty();
+        awaitNoConnectionOpen();
     }
 
     @Test
@@ -215,7 +256,7 @@ class ProxyProtocolTest extends RunningServer {
                 proxy-protocol: true
                 proxy-protocol-trusted: [127.0.0.1]
                 notification-servers: {targets: [10.0.0.5:1863], health-check: {enabled: false}}
-                """, "test.yaml"), recorder);
+                """ + transport(), "test.yaml"), recorder);
         InetSocketAddress v4 = new InetSocketAddress("127.0.0.1", app.tcpAddress().getPort());
         try (Wire w = new Wire(v4, "127.0.0.1")) {
             w.send("PROXY TCP4 203.0.113.7 198.51.100.1 40000 1863\r\n" + LOGIN);
