@@ -5,6 +5,10 @@
 #            process of its own started by the bench, in alternating rounds at 50 and 200 handshakes in flight: server
 #            CPU per handshake, handshakes/s, p50/p99, RSS; then the same jars with clients that never
 #            close, to show how long the server holds such a client (limits.close-wait);
+#   proxy    behind PROXY headers (a node behind HAProxy's send-proxy): this build's TCP listener without
+#            channels against the same jar on Netty's channels (-Dmsnp.tcp=pipeline), both with
+#            proxy-protocol: true and every connection (load and idle) opening with a PROXY v1 header
+#            (`bench targets --proxy-header`), in alternating rounds as compare runs them;
 #   profile  where the server's work goes, under closed-loop MSNP8 load (PROFILE_CONCURRENCY in flight),
 #            each server started by the bench exactly as compare starts it, one at a time:
 #            1. system calls per handshake of the two C servers, the Netty ceiling, the baseline jar and this
@@ -60,7 +64,7 @@ mkdir -p "$OUT"
 OUT_ABS=$(cd "$OUT" && pwd)
 exec > >(tee "$OUT/run.log") 2>&1
 
-STEPS=${STEPS:-compare profile idle run gateway startup jmh}
+STEPS=${STEPS:-compare proxy profile idle run gateway startup jmh}
 BASELINE_JAR=${BASELINE_JAR:-../baseline-msnp-dispatch.jar}
 JVM_OPTS=${JVM_OPTS:-$(sed -n 's/^ExecStart=[^ ]*java \(.*\) -jar .*/\1/p' dist/msnp-dispatch.service)}
 BASELINE_JVM_OPTS=${BASELINE_JVM_OPTS:-$JVM_OPTS}
@@ -156,6 +160,16 @@ if step compare; then
 
   echo; echo "== compare: clients that never close after the XFR (the server's close ends each handshake)"
   cmd=(targets "${jars[@]}" --client-stays --mix MSNP8 -c 200 -n 1000 --rounds 1 --warmup 0 --first-warmup 3)
+  echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
+  bench "${cmd[@]}" || echo "(exit status $?)"
+  echo; machine
+fi
+
+if step proxy; then
+  echo; echo "== proxy: behind PROXY headers, the listener without channels and Netty's channels; rounds in turn"
+  cmd=(targets --proxy-header --start-jar "direct=$JAR:$JVM_OPTS" --start-jar "pipeline=$JAR:$JVM_OPTS -Dmsnp.tcp=pipeline"
+       --baseline direct --mix MSNP8 -c "$COMPARE_CONCURRENCY" --rounds "$COMPARE_ROUNDS" -d "$COMPARE_SECONDS" --warmup 2
+       --first-warmup 10 --idle "$COMPARE_IDLE")
   echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
   bench "${cmd[@]}" || echo "(exit status $?)"
   echo; machine
