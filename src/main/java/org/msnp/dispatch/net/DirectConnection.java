@@ -82,6 +82,8 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     /** Waiting for the client to close after the closing reply. */
     private boolean waiting;
     private boolean closed;
+    /** The listener's open count was given back (once, by {@link #countOut}). */
+    private boolean countedOut;
     private ScheduledFuture<?> timer;
     private Timer timerFor;
     DirectConnection previous;
@@ -129,9 +131,7 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
                 registration.cancel();
             }
             closeQuietly(socket);
-            if (place != null) {
-                listener.limits.release(place);
-            }
+            releasePlace();
             listener.observer.refused(TransportKind.TCP, Refusal.ERROR);
             return;
         }
@@ -188,8 +188,19 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         try {
             failed();
         } catch (Throwable again) {
+            // whatever the end did not get to: the socket, its registration, the list, the place
+            // and the open count, each given back once
             closed = true;
             closeQuietly(socket);
+            try {
+                if (registration != null) {
+                    registration.cancel();
+                }
+                unlink();
+                releasePlace();
+            } finally {
+                countOut();
+            }
         }
     }
 
@@ -241,8 +252,9 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         }
         Object message;
         try {
-            // a copy: the loop's buffer is the next connection's
-            header.writeInbound(in.copy());
+            // a copy (on the heap: no native memory to allocate and free): the loop's buffer is the
+            // next connection's
+            header.writeInbound(Unpooled.copiedBuffer(in));
             message = header.readInbound();
         } catch (Exception e) {
             refuse(Refusal.PROXY_HEADER);
@@ -554,16 +566,12 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         }
         dropHeader();
         unlink();
+        releasePlace();
         if (conversation == null) {
-            // never admitted (PROXY listener): no record; a place only if the conversation could
-            // not be made after admission
-            if (place != null) {
-                listener.limits.release(place);
-            }
-            listener.closed();
+            // never admitted (PROXY listener): no record
+            countOut();
             return;
         }
-        listener.limits.release(place);
         if (waiting) {
             waiting = false;
             // the client closed within the close-wait, as the clients that follow an XFR do
@@ -573,6 +581,21 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
             listener.observer.finished(conversation.record(System.nanoTime()));
         } finally {
             // counted out only once recorded: a stop that sees no connection open finds every record made
+            countOut();
+        }
+    }
+
+    private void releasePlace() {
+        AdmissionLimits.Place p = place;
+        if (p != null) {
+            place = null;
+            listener.limits.release(p);
+        }
+    }
+
+    private void countOut() {
+        if (!countedOut) {
+            countedOut = true;
             listener.closed();
         }
     }

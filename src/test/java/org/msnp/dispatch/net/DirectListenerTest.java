@@ -163,6 +163,28 @@ class DirectListenerTest {
     }
 
     @Test
+    void aStopEndsAConnectionStillAwaitingItsProxyHeaderWithoutARecord() throws Exception {
+        Transports.require(Transport.EPOLL);
+        Snapshot snapshot = Wiring.snapshot(DispatchConfig.defaults());
+        loops = new EventLoops(2, Transport.EPOLL);
+        listener = DirectListener.bind(loops, "127.0.0.1", 0, () -> snapshot,
+                new AdmissionLimits(new AdmissionLimits.Thresholds(100, 100, 0)), observer,
+                () -> org.msnp.dispatch.admission.TrustedProxies.LOOPBACK);
+        try (Socket s = new Socket()) {
+            s.connect(listener.localAddress(), 5000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("PROXY TCP4 203.0.113.7 ".getBytes(StandardCharsets.US_ASCII));
+            awaitOpen(listener, 1);
+            listener.close();
+            listener.endAll();
+            assertThat(s.getInputStream().read()).as("closed by the stop").isEqualTo(-1);
+        }
+        awaitOpen(listener, 0);
+        assertThat(records).as("never admitted: no conversation to record").isEmpty();
+        assertThat(refusals).as("a stop is no refusal").isEmpty();
+    }
+
+    @Test
     void onAWildcardAddressXfrNamesTheAddressTheClientReached() throws Exception {
         Transports.require(Transport.EPOLL);
         DispatchConfig c = DispatchConfig.defaults();
