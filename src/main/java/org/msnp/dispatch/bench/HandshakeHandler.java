@@ -47,6 +47,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     /**
      * @param start the time latency is counted from: the connect call, or the time it was due
      * @param onEnd called once, when the handshake has succeeded or failed
+     * @param proxyHeader the first request goes after a PROXY v1 header naming this connection
      */
     HandshakeHandler(Run run, Handshake script, int scriptIndex, boolean exact, Ending ending, long start,
                      long timeoutNanos, Runnable onEnd, boolean proxyHeader) {

@@ -231,8 +231,9 @@ final class TargetsCommand implements Callable<Integer> {
         long ticks = ProcessUsage.ticksPerSecond();
         out.printf(Locale.ROOT, "load: %s, %d client thread(s), %d source addresses, %s; %d rounds per target and "
                         + "concurrency, the targets in turn (each round starts one target further on), %s warm-up before "
-                        + "each round, %s s before the first%n", load.perRun(), load.clientThreads, from.size(),
-                load.mixDescription(), rounds, RunCommand.seconds(load.warmup), RunCommand.seconds(load.firstWarmup));
+                        + "each round, %s s before the first%s%n", load.perRun(), load.clientThreads, from.size(),
+                load.mixDescription(), rounds, RunCommand.seconds(load.warmup), RunCommand.seconds(load.firstWarmup),
+                proxyHeader ? "; every connection opens with a PROXY v1 header" : "");
         for (TargetSpec t : targets) {
             out.printf(Locale.ROOT, "target %-10s %s, replies checked %s%s: %s%n", t.name(),
                     org.msnp.dispatch.protocol.HostPort.of(t.address()), t.exact() ? "byte for byte" : "by shape",

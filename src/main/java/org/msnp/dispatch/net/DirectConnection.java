@@ -312,7 +312,8 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
                 }
             }
         } finally {
-            decoder.finishAndReleaseAll();
+            header = decoder;
+            dropHeader();
         }
     }
 

@@ -167,7 +167,8 @@ class TargetsCommandTest {
             Run with = bench("--target", target, "--proxy-header", "--idle", "20", "--mix", "MSNP8", "-n", "40", "-c", "4",
                     "--rounds", "1", "--warmup", "0", "--first-warmup", "0");
             assertThat(with.status()).as(with.out()).isZero();
-            assertThat(with.out()).containsPattern("(?m)^idle: behind: held 20 failed 0 in ")
+            assertThat(with.out()).contains("; every connection opens with a PROXY v1 header")
+                    .containsPattern("(?m)^idle: behind: held 20 failed 0 in ")
                     .containsPattern("(?m)^behind#1 +\\d+ handshakes/s  40 completed, 0 errors");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while ((outcomes.get("xfr") == null || outcomes.get("xfr").get() < 40) && System.nanoTime() < deadline) {
