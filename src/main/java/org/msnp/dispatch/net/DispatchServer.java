@@ -149,9 +149,9 @@ public final class DispatchServer implements AutoCloseable {
                 ch.eventLoop().execute(() -> {
                     if (ch.isActive() && ch.pipeline().context(HandlerNames.DISPATCH) != null) {
                         h.shutdown();
-                    } else {
-                        ch.close();
                     }
+                    // also a connection its handler never saw (one still awaiting its PROXY header)
+                    ch.close();
                 });
             } else {
                 ch.close();

@@ -128,6 +128,38 @@ class ProxyProtocolTest extends RunningServer {
     }
 
     @Test
+    void aStopEndsAConnectionStillAwaitingItsHeaderAtOnce() throws Exception {
+        start("");
+        try (Wire w = new Wire(app.tcpAddress())) {
+            w.send("PROXY TCP4 203.0.113.7 ");
+            awaitOpen(1);
+            long started = System.nanoTime();
+            Application stopping = app;
+            app = null;
+            Thread stop = new Thread(() -> {
+                try {
+                    stopping.stopNow();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            stop.start();
+            assertThat(w.readToClose(10_000)).isEmpty();
+            assertThat((System.nanoTime() - started) / 1_000_000).as("closed by the stop itself, ms").isLessThan(2500L);
+            stop.join(10_000);
+        }
+        assertThat(recorder.refused).as("a stop is no refusal").isEmpty();
+        assertThat(recorder.finished).as("never admitted: nothing to record").isEmpty();
+    }
+
+    void awaitOpen(int n) throws InterruptedException {
+        for (int i = 0; i < 100 && app.tcp().openConnections() != n; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(app.tcp().openConnections()).isEqualTo(n);
+    }
+
+    @Test
     void aV2HeaderWithoutADestinationPortLeavesTheListenersOwnAddressInXfr() throws Exception {
         start("");
         try (Wire w = new Wire(app.tcpAddress())) {
