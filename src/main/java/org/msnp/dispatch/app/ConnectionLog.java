@@ -2,7 +2,6 @@ package org.msnp.dispatch.app;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -59,6 +58,9 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     private final Object writing = new Object();
     private final List<ConnectionRecord> batch = new ArrayList<>();
     private final StringBuilder text = new StringBuilder(CHUNK);
+    /** What {@link #writeOut} copies through, grown as a chunk needs (the writer thread's only). */
+    private char[] chars = new char[2 * CHUNK];
+    private byte[] bytes = new byte[2 * CHUNK];
     private final ch.qos.logback.core.util.CachingDateFormatter stamps =
             new ch.qos.logback.core.util.CachingDateFormatter(LogSetup.DATE_PATTERN, ZoneId.systemDefault());
     private final Thread writer;
@@ -162,10 +164,23 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         direct.flush();
     }
 
-    /** Writes {@code text[from, to)}: logfmt values are printable ASCII (Logfmt escapes everything else). */
+    /**
+     * Writes {@code text[from, to)}: logfmt values are printable ASCII (Logfmt escapes everything
+     * else), so each char is its byte. Copied through buffers kept from one write to the next.
+     */
     private void writeOut(int from, int to) {
-        byte[] bytes = text.substring(from, to).getBytes(StandardCharsets.ISO_8859_1);
-        direct.write(bytes, 0, bytes.length);
+        int n = to - from;
+        if (chars.length < n) {
+            chars = new char[n];
+            bytes = new byte[n];
+        }
+        text.getChars(from, to, chars, 0);
+        for (int i = 0; i < n; i++) {
+            char c = chars[i];
+            // as ISO-8859-1 encodes: what it cannot becomes '?' (nothing Logfmt lets through)
+            bytes[i] = c <= 0xff ? (byte) c : (byte) '?';
+        }
+        direct.write(bytes, 0, n);
     }
 
     /** Stops the writer after writing what has gathered (and saying how many lines were not). */

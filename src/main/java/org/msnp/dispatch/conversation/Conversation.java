@@ -5,6 +5,7 @@ import io.netty.util.ByteProcessor;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.msnp.dispatch.observe.ConnectionRecord;
 import org.msnp.dispatch.observe.EndReason;
 import org.msnp.dispatch.observe.TransportKind;
@@ -120,8 +121,10 @@ public final class Conversation {
             }
             lastLine = now;
             Step step = session.handle(Command.parse(line));
-            for (Reply r : step.replies()) {
-                out.reply(r);
+            List<Reply> replies = step.replies();
+            // indexed: no iterator per line
+            for (int i = 0; i < replies.size(); i++) {
+                out.reply(replies.get(i));
                 repliedAt = now;
             }
             if (step.close()) {

@@ -64,7 +64,7 @@ public sealed interface Command {
             return new NoTrId(verb);
         }
         String trId = tokens[1];
-        List<String> params = java.util.Collections.unmodifiableList(java.util.Arrays.asList(tokens).subList(2, tokens.length));
+        List<String> params = new Params(tokens);
         switch (verb) {
             case "VER":
                 return new Ver(trId, params);

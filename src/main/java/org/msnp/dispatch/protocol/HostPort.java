@@ -86,4 +86,9 @@ public record HostPort(String host, int port) {
     public String toString() {
         return host + ':' + port;
     }
+
+    /** Appends {@code host:port} to {@code b} (no string made on the way, as a reply line needs). */
+    public StringBuilder appendTo(StringBuilder b) {
+        return b.append(host).append(':').append(port);
+    }
 }

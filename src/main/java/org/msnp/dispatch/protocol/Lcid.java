@@ -22,6 +22,8 @@ public final class Lcid {
     private static final String RESOURCE = "msnp/ms-lcid.tsv";
     private static final BitSet KNOWN = new BitSet(0x10000);
     private static final Map<Integer, String> TAGS = new HashMap<>();
+    /** The last value formatted per slot (by the low bits): no string made for a locale seen before. */
+    private static final Formatted[] FORMATTED = new Formatted[256];
 
     static {
         load();
@@ -69,9 +71,22 @@ public final class Lcid {
 
     /** {@code 0x0409}. */
     public static String format(int lcid) {
-        String hex = Integer.toHexString(lcid & 0xffff);
-        return "0x0000".substring(0, 6 - hex.length()) + hex;
+        int value = lcid & 0xffff;
+        // every conversation's log line and census key asks, mostly for the same few values
+        Formatted seen = FORMATTED[value & (FORMATTED.length - 1)];
+        if (seen != null && seen.lcid == value) {
+            return seen.text;
+        }
+        String hex = Integer.toHexString(value);
+        String text = "0x0000".substring(0, 6 - hex.length()) + hex;
+        FORMATTED[value & (FORMATTED.length - 1)] = new Formatted(value, text);
+        return text;
     }
+
+    /** One formatted value; immutable, so a slot read by another thread sees a whole one or none. */
+    private record Formatted(int lcid, String text) {
+    }
+
 
     /** How many identifiers the shipped list holds. */
     public static int count() {

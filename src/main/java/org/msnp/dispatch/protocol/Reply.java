@@ -39,7 +39,7 @@ public sealed interface Reply {
             implements Reply {
         @Override
         public String line() {
-            StringBuilder b = new StringBuilder(64).append("XFR ").append(trId).append(" NS ").append(ns);
+            StringBuilder b = ns.appendTo(new StringBuilder(64).append("XFR ").append(trId).append(" NS "));
             switch (layout) {
                 case BARE:
                     break;
@@ -47,7 +47,7 @@ public sealed interface Reply {
                     b.append(" 0");
                     break;
                 case ZERO_CURRENT:
-                    b.append(" 0 ").append(current);
+                    current.appendTo(b.append(" 0 "));
                     break;
                 case U_D:
                     b.append(" U D");

@@ -106,7 +106,10 @@ public final class DispatchSession {
     private Step ver(Command.Ver ver) {
         boolean offeredCvr0 = false;
         int best = -1;
-        for (String name : ver.offered()) {
+        List<String> offeredNames = ver.offered();
+        // indexed: no iterator per VER
+        for (int i = 0; i < offeredNames.size(); i++) {
+            String name = offeredNames.get(i);
             if (name.equals(Dialect.CVR0) || (rules.dialectNamesIgnoreCase() && name.equalsIgnoreCase(Dialect.CVR0))) {
                 offeredCvr0 = true;
                 continue;
@@ -174,8 +177,8 @@ public final class DispatchSession {
     }
 
     private boolean offers(List<String> offered, Dialect d) {
-        for (String name : offered) {
-            if (Dialect.number(name, rules.dialectNamesIgnoreCase()) == d.number()) {
+        for (int i = 0; i < offered.size(); i++) {
+            if (Dialect.number(offered.get(i), rules.dialectNamesIgnoreCase()) == d.number()) {
                 return true;
             }
         }
