@@ -154,27 +154,27 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
             text.append('\n');
             if (text.length() > CHUNK && before > 0) {
                 // the whole lines before this one go out together; this one starts the next write
-                writeOut(0, before);
+                writeOut(before);
                 text.delete(0, before);
             }
         }
         if (text.length() > 0) {
-            writeOut(0, text.length());
+            writeOut(text.length());
         }
         direct.flush();
     }
 
     /**
-     * Writes {@code text[from, to)}: logfmt values are printable ASCII (Logfmt escapes everything
-     * else), so each char is its byte. Copied through buffers kept from one write to the next.
+     * Writes the first {@code n} chars of {@code text}: logfmt values are printable ASCII (Logfmt
+     * escapes everything else), so each char is its byte. Copied through buffers kept from one
+     * write to the next.
      */
-    private void writeOut(int from, int to) {
-        int n = to - from;
+    private void writeOut(int n) {
         if (chars.length < n) {
             chars = new char[n];
             bytes = new byte[n];
         }
-        text.getChars(from, to, chars, 0);
+        text.getChars(0, n, chars, 0);
         for (int i = 0; i < n; i++) {
             char c = chars[i];
             // as ISO-8859-1 encodes: what it cannot becomes '?' (nothing Logfmt lets through)

@@ -92,11 +92,7 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
     /** An admitted connection (no PROXY header). */
     DirectConnection(DirectListener listener, DirectListener.Acceptor loop, FileDescriptor socket, InetSocketAddress peer,
                      AdmissionLimits.Place place) {
-        this.listener = listener;
-        this.loop = loop;
-        this.socket = socket;
-        this.peer = peer;
-        this.snapshot = listener.snapshots.get();
+        this(listener, loop, socket, peer);
         admitted(place, peer, null);
     }
 

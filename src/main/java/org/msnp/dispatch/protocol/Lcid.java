@@ -87,7 +87,6 @@ public final class Lcid {
     private record Formatted(int lcid, String text) {
     }
 
-
     /** How many identifiers the shipped list holds. */
     public static int count() {
         return KNOWN.cardinality();

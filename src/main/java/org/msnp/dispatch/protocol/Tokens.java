@@ -1,5 +1,7 @@
 package org.msnp.dispatch.protocol;
 
+import java.util.Arrays;
+
 /**
  * Splits a command line on runs of SP/HT. Runs rather than single spaces because real clients
  * send a double space inside CVR and a trailing space after INF and after the empty seventh CVQ
@@ -12,38 +14,30 @@ final class Tokens {
     }
 
     static String[] split(String line) {
-        int count = count(line);
-        if (count == 0) {
-            return NONE;
-        }
-        // counted first: one array of the right size, nothing copied
-        String[] out = new String[count];
         int len = line.length();
+        String[] out = new String[8];
+        int count = 0;
         int i = 0;
-        for (int k = 0; k < count; k++) {
-            while (isSeparator(line.charAt(i))) {
+        while (i < len) {
+            while (i < len && isSeparator(line.charAt(i))) {
                 i++;
+            }
+            if (i == len) {
+                break;
             }
             int start = i;
             while (i < len && !isSeparator(line.charAt(i))) {
                 i++;
             }
-            out[k] = line.substring(start, i);
-        }
-        return out;
-    }
-
-    private static int count(String line) {
-        int count = 0;
-        boolean inToken = false;
-        for (int i = 0; i < line.length(); i++) {
-            boolean separator = isSeparator(line.charAt(i));
-            if (!separator && !inToken) {
-                count++;
+            if (count == out.length) {
+                out = Arrays.copyOf(out, count * 2);
             }
-            inToken = !separator;
+            out[count++] = line.substring(start, i);
         }
-        return count;
+        if (count == 0) {
+            return NONE;
+        }
+        return count == out.length ? out : Arrays.copyOf(out, count);
     }
 
     private static boolean isSeparator(char c) {
