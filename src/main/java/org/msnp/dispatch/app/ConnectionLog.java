@@ -58,6 +58,7 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
     private final Object writing = new Object();
     private final List<ConnectionRecord> batch = new ArrayList<>();
     private final StringBuilder text = new StringBuilder(CHUNK);
+    private final StringBuilder part = new StringBuilder(64);
     /** What {@link #writeOut} copies through, grown as a chunk needs (the writer thread's only). */
     private char[] chars = new char[2 * CHUNK];
     private byte[] bytes = new byte[2 * CHUNK];
@@ -150,7 +151,7 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         for (ConnectionRecord r : records) {
             int before = text.length();
             text.append(prefix);
-            append(text, r);
+            append(text, part, r);
             text.append('\n');
             if (text.length() > CHUNK && before > 0) {
                 // the whole lines before this one go out together; this one starts the next write
@@ -206,20 +207,25 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
      */
     public static String line(ConnectionRecord r) {
         StringBuilder b = new StringBuilder(192);
-        append(b, r);
+        append(b, new StringBuilder(), r);
         return b.toString();
     }
 
-    private static void append(StringBuilder b, ConnectionRecord r) {
+    /** Appends the line of {@code r} to {@code b}; {@code part} is where joined values are put together. */
+    private static void append(StringBuilder b, StringBuilder part, ConnectionRecord r) {
         DispatchSession.Summary summary = r.summary();
-        b.append("peer=").append(peerText(r)).append(" transport=").append(r.transport().label()).append(" dialect=");
+        b.append("peer=");
+        appendPeer(b, r);
+        b.append(" transport=").append(r.transport().label()).append(" dialect=");
         Logfmt.value(b, summary.dialect());
         if (summary.client().isPresent()) {
             org.msnp.dispatch.protocol.ClientInfo c = summary.client().get();
             b.append(" client=");
-            Logfmt.value(b, c.library() + '/' + c.version());
+            part.setLength(0);
+            Logfmt.value(b, part.append(c.library()).append('/').append(c.version()));
             b.append(" os=");
-            Logfmt.value(b, c.osType() + '/' + c.osVersion() + '/' + c.arch());
+            part.setLength(0);
+            Logfmt.value(b, part.append(c.osType()).append('/').append(c.osVersion()).append('/').append(c.arch()));
             b.append(" locale=");
             Logfmt.value(b, c.localeText());
         } else {
@@ -231,7 +237,7 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
             Logfmt.value(b, summary.offered().get());
         }
         if (summary.referredTo().isPresent()) {
-            b.append(" ns=").append(summary.referredTo().get());
+            summary.referredTo().get().appendTo(b.append(" ns="));
         }
         if (summary.dropReason().isPresent()) {
             b.append(" reason=").append(summary.dropReason().get());
@@ -245,10 +251,11 @@ public final class ConnectionLog implements ConnectionObserver, AutoCloseable {
         b.append(" duration=").append(r.duration().toMillis()).append("ms");
     }
 
-    private static String peerText(ConnectionRecord r) {
+    private static void appendPeer(StringBuilder b, ConnectionRecord r) {
         if (r.peer() instanceof InetSocketAddress a) {
-            return HostPort.hostText(a) + ':' + a.getPort();
+            b.append(HostPort.hostText(a)).append(':').append(a.getPort());
+        } else {
+            b.append(r.peer());
         }
-        return String.valueOf(r.peer());
     }
 }

@@ -15,8 +15,8 @@ public final class Logfmt {
     }
 
     /** Appends {@code v} to {@code b} as a logfmt value. */
-    public static void value(StringBuilder b, String v) {
-        if (v.isEmpty()) {
+    public static void value(StringBuilder b, CharSequence v) {
+        if (v.length() == 0) {
             b.append("\"\"");
             return;
         }
@@ -46,7 +46,7 @@ public final class Logfmt {
         return b.toString();
     }
 
-    private static boolean plain(String v) {
+    private static boolean plain(CharSequence v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c <= 0x20 || c >= 0x7f || c == '"' || c == '=' || c == '\\') {

@@ -2,8 +2,8 @@ package org.msnp.dispatch.conversation;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.msnp.dispatch.observe.ConnectionRecord;
@@ -11,6 +11,7 @@ import org.msnp.dispatch.observe.EndReason;
 import org.msnp.dispatch.observe.TransportKind;
 import org.msnp.dispatch.protocol.Command;
 import org.msnp.dispatch.protocol.Reply;
+import org.msnp.dispatch.protocol.TokenCache;
 import org.msnp.dispatch.session.DispatchSession;
 import org.msnp.dispatch.session.Step;
 
@@ -32,6 +33,14 @@ public final class Conversation {
     public interface Output {
         void reply(Reply reply);
     }
+
+    /** Each thread's words of recent lines (an event loop feeds many conversations, one at a time). */
+    private static final FastThreadLocal<TokenCache> WORDS = new FastThreadLocal<>() {
+        @Override
+        protected TokenCache initialValue() {
+            return new TokenCache();
+        }
+    };
 
     private final DispatchSession session;
     private final TransportKind transport;
@@ -111,16 +120,18 @@ public final class Conversation {
                 end = EndReason.LINE_TOO_LONG;
                 break;
             }
-            String line;
+            TokenCache words = WORDS.get();
+            byte[] line;
             if (partialLength == 0) {
-                line = in.toString(from, content, StandardCharsets.ISO_8859_1);
+                line = words.lineBuffer(content);
+                in.getBytes(from, line, 0, content);
             } else {
                 append(in, from, lf - from);
-                line = new String(partial, 0, content, StandardCharsets.ISO_8859_1);
+                line = partial;
                 partialLength = 0;
             }
             lastLine = now;
-            Step step = session.handle(Command.parse(line));
+            Step step = session.handle(Command.parse(line, content, words));
             List<Reply> replies = step.replies();
             // indexed: no iterator per line
             for (int i = 0; i < replies.size(); i++) {

@@ -84,7 +84,7 @@ final class Tunnel {
         lastRequest = now;
         conversation.checkDeadline(now);
         StringBuilder out = new StringBuilder();
-        conversation.feed(body, now, r -> out.append(r.line()).append("\r\n"));
+        conversation.feed(body, now, r -> r.appendTo(out).append("\r\n"));
         secret = ids.newSecret();
         return new Answer(SessionIds.format(id, secret), out.toString().getBytes(StandardCharsets.ISO_8859_1),
                 conversation.isEnded());

@@ -325,7 +325,9 @@ final class DirectConnection implements EpollIoHandle, Conversation.Output, Runn
         if (closed) {
             return;
         }
-        String line = reply.line();
+        StringBuilder line = loop.text;
+        line.setLength(0);
+        reply.appendTo(line);
         int size = line.length() + 2;
         if (pending == null && loop.out.writableBytes() < size) {
             flush();

@@ -206,6 +206,8 @@ public final class DirectListener {
         final ByteBuf in = Unpooled.wrappedBuffer(inNio.duplicate());
         final ByteBuffer outNio = ByteBuffer.allocateDirect(WRITE_BUFFER);
         final ByteBuf out = Unpooled.wrappedBuffer(outNio.duplicate()).clear();
+        /** Where a reply's text is put together before it is written to {@link #out}. */
+        final StringBuilder text = new StringBuilder(256);
         /** The open connections of this loop, most recent first. */
         DirectConnection first;
         private boolean paused;

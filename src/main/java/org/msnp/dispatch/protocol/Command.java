@@ -43,7 +43,18 @@ public sealed interface Command {
 
     /** Reads one line (without its line end). Tokens are separated by runs of SP or HT. */
     static Command parse(String line) {
-        String[] tokens = Tokens.split(line);
+        return of(Tokens.split(line));
+    }
+
+    /**
+     * Reads the line held in {@code line[0, length)} (ISO-8859-1, without its line end), its words
+     * taken from {@code cache} where it has them: the same command as {@link #parse(String)} gives.
+     */
+    static Command parse(byte[] line, int length, TokenCache cache) {
+        return of(Tokens.split(line, length, cache));
+    }
+
+    private static Command of(String[] tokens) {
         if (tokens.length == 0) {
             return new Other("");
         }

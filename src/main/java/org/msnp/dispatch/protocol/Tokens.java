@@ -40,6 +40,37 @@ final class Tokens {
         return count == out.length ? out : Arrays.copyOf(out, count);
     }
 
+    /** As {@link #split(String)}, from the ISO-8859-1 bytes {@code line[0, length)}, words through {@code cache}. */
+    static String[] split(byte[] line, int length, TokenCache cache) {
+        String[] out = cache.words;
+        int count = 0;
+        int i = 0;
+        while (i < length) {
+            while (i < length && isSeparator((char) line[i])) {
+                i++;
+            }
+            if (i == length) {
+                break;
+            }
+            int start = i;
+            while (i < length && !isSeparator((char) line[i])) {
+                i++;
+            }
+            if (count == out.length) {
+                out = Arrays.copyOf(out, count * 2);
+                cache.words = out;
+            }
+            out[count++] = cache.text(line, start, i);
+        }
+        if (count == 0) {
+            return NONE;
+        }
+        String[] words = Arrays.copyOf(out, count);
+        // a word too long for the slots is not held past its line
+        Arrays.fill(out, 0, count, null);
+        return words;
+    }
+
     private static boolean isSeparator(char c) {
         return c == ' ' || c == '\t';
     }

@@ -13,7 +13,10 @@ import org.msnp.dispatch.bench.Handshake;
 import org.msnp.dispatch.bench.KnownConfig;
 import org.msnp.dispatch.bench.Mix;
 import org.msnp.dispatch.config.DispatchConfig;
+import org.msnp.dispatch.conversation.Conversation;
+import org.msnp.dispatch.conversation.Snapshot;
 import org.msnp.dispatch.observe.ConnectionRecord;
+import org.msnp.dispatch.observe.TransportKind;
 import org.msnp.dispatch.protocol.Command;
 import org.msnp.dispatch.protocol.HostPort;
 import org.msnp.dispatch.protocol.Reply;
@@ -38,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * script of the load mix, bytes to String, parse, {@link DispatchSession#handle}, and every reply
  * encoded into a pooled buffer, exactly as the TCP listener does between reading a frame and
  * writing. {@code withLogLine} adds what the connection log costs per connection: the summary and
- * the log line (not the appender).
+ * the log line (not the appender). {@code conversation} is the TCP listener's own path (the direct
+ * listener): the request bytes, CR LF and all, fed to a {@link Conversation}, each reply put
+ * together in a kept builder and written to a kept buffer, then the record and its log line.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,16 +61,29 @@ public class HandshakeBenchmark {
 
     private DispatchContext context;
     private ByteBuf[] frames;
+    private ByteBuf[] requests;
+    private Snapshot snapshot;
+    private final StringBuilder text = new StringBuilder(256);
+    private final ByteBuf out = Unpooled.directBuffer(4096);
+    private final Conversation.Output toBuffer = r -> {
+        text.setLength(0);
+        r.appendTo(text);
+        out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+        out.writeByte('\r').writeByte('\n');
+    };
 
     @Setup
     public void setup() {
         DispatchConfig config = KnownConfig.config("127.0.0.1:0", "60s");
         context = Contexts.of(config, Contexts.pool(config));
         Handshake h = Mix.ALL.stream().filter(s -> s.name().equals(script)).findFirst().orElseThrow();
+        snapshot = org.msnp.dispatch.app.Wiring.snapshot(config);
         frames = new ByteBuf[h.steps()];
+        requests = new ByteBuf[h.steps()];
         for (int i = 0; i < h.steps(); i++) {
             byte[] req = h.exchanges().get(i).request();
             frames[i] = Unpooled.directBuffer(req.length).writeBytes(req, 0, req.length - 2);
+            requests[i] = Unpooled.directBuffer(req.length).writeBytes(req);
         }
         // The core must answer what the load tool expects, or this measures the wrong thing.
         byte[] got = replies();
@@ -78,6 +96,13 @@ public class HandshakeBenchmark {
         if (!Arrays.equals(got, want)) {
             throw new IllegalStateException("replies differ from the mix:\n" + new String(got, StandardCharsets.ISO_8859_1));
         }
+        converse();
+        byte[] conversed = new byte[out.readableBytes()];
+        out.getBytes(0, conversed);
+        if (!Arrays.equals(conversed, want)) {
+            throw new IllegalStateException("the conversation's replies differ from the mix:\n"
+                    + new String(conversed, StandardCharsets.ISO_8859_1));
+        }
     }
 
     @TearDown
@@ -85,6 +110,10 @@ public class HandshakeBenchmark {
         for (ByteBuf f : frames) {
             f.release();
         }
+        for (ByteBuf r : requests) {
+            r.release();
+        }
+        out.release();
     }
 
     private byte[] replies() {
@@ -107,6 +136,20 @@ public class HandshakeBenchmark {
             }
         }
         return s;
+    }
+
+    private Conversation converse() {
+        out.clear();
+        Conversation c = new Conversation(snapshot, CURRENT, TransportKind.TCP, PEER, 0);
+        for (ByteBuf r : requests) {
+            c.feed(r.readerIndex(0), 0, toBuffer);
+        }
+        return c;
+    }
+
+    @Benchmark
+    public String conversation() {
+        return org.msnp.dispatch.app.ConnectionLog.line(converse().record(1_234_567));
     }
 
     @Benchmark
