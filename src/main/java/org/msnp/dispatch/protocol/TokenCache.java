@@ -15,17 +15,29 @@ import java.nio.charset.StandardCharsets;
 public final class TokenCache {
     static final int SLOTS = 1024;
     static final int LONGEST = 24;
+    /** The longest line whose buffer is kept; a longer one (only with a raised max-line-length) gets one of its own. */
+    static final int KEPT_LINE = 4096;
+    /** As many words as a line may have before the array that gathers them is not kept. */
+    static final int KEPT_WORDS = 64;
     private final String[] slots = new String[SLOTS];
-    private byte[] line = new byte[256];
-    /** Where a line's words are gathered before they are copied out, as many as it has. */
+    private final byte[] line = new byte[KEPT_LINE];
+    /** Where a line's words are gathered before they are copied out. */
     String[] words = new String[16];
 
-    /** A buffer of at least {@code length} bytes for the next line (the same one as before when it is long enough). */
+    /**
+     * A buffer of at least {@code length} bytes for the next line: the thread's own when the line is
+     * no longer than {@value #KEPT_LINE} bytes, else one for this line alone (so that one long line
+     * leaves no large buffer behind).
+     */
     public byte[] lineBuffer(int length) {
-        if (line.length < length) {
-            line = new byte[Math.max(length, line.length * 2)];
+        return length <= line.length ? line : new byte[length];
+    }
+
+    /** After a line of many words: the gathering array goes back to its usual size. */
+    void wordsDone() {
+        if (words.length > KEPT_WORDS) {
+            words = new String[16];
         }
-        return line;
     }
 
     /** The text of {@code bytes[from, to)} read as ISO-8859-1: a kept string when one matches. */
@@ -34,11 +46,7 @@ public final class TokenCache {
         if (length > LONGEST) {
             return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
         }
-        int h = length;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + bytes[i];
-        }
-        int slot = (h ^ (h >>> 13)) & (SLOTS - 1);
+        int slot = slot(bytes, from, to);
         String kept = slots[slot];
         if (kept != null && matches(kept, bytes, from, length)) {
             return kept;
@@ -46,6 +54,15 @@ public final class TokenCache {
         String made = new String(bytes, from, length, StandardCharsets.ISO_8859_1);
         slots[slot] = made;
         return made;
+    }
+
+    /** The slot of the word {@code bytes[from, to)}. */
+    static int slot(byte[] bytes, int from, int to) {
+        int h = to - from;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return (h ^ (h >>> 13)) & (SLOTS - 1);
     }
 
     private static boolean matches(String kept, byte[] bytes, int from, int length) {

@@ -68,6 +68,7 @@ final class Tokens {
         String[] words = Arrays.copyOf(out, count);
         // a word too long for the slots is not held past its line
         Arrays.fill(out, 0, count, null);
+        cache.wordsDone();
         return words;
     }
 

@@ -48,9 +48,64 @@ class TokenCacheTest {
         }
         // the address is longer than the slots keep: a string of its own each time
         assertThat(second.params().get(7)).isNotSameAs(first.params().get(7));
-        // a word of the same length in the same slot, or not, is never taken for another
         Command.Cvr other = (Command.Cvr) parse(cache, "CVR 2 0x0407 winnt 5.2 i386 MSNMSGR 6.2.0209 MSMSGS a@b.c");
         assertThat(other.params()).containsExactly("0x0407", "winnt", "5.2", "i386", "MSNMSGR", "6.2.0209", "MSMSGS", "a@b.c");
+    }
+
+    /**
+     * Two words of the same length that differ only at {@code at} and share a slot: every byte
+     * there, around each of a run of other words. (Not the last character: a difference there alone
+     * moves the hash by less than the number of slots, and no such pair shares one.)
+     */
+    private static String[] sameSlotPair(String around, int at) {
+        byte[] word = around.getBytes(StandardCharsets.ISO_8859_1);
+        int other = at == 0 ? 1 : 0;
+        for (int context = 0x21; context < 0x100; context++) {
+            word[other] = (byte) context;
+            int[] firstInSlot = new int[TokenCache.SLOTS];
+            java.util.Arrays.fill(firstInSlot, -1);
+            for (int b = 0x21; b < 0x100; b++) {
+                word[at] = (byte) b;
+                int slot = TokenCache.slot(word, 0, word.length);
+                if (firstInSlot[slot] >= 0) {
+                    String second = new String(word, StandardCharsets.ISO_8859_1);
+                    word[at] = (byte) firstInSlot[slot];
+                    return new String[] {new String(word, StandardCharsets.ISO_8859_1), second};
+                }
+                firstInSlot[slot] = b;
+            }
+        }
+        throw new AssertionError("no two words around " + around + " differing at " + at + " share a slot");
+    }
+
+    @Test
+    void wordsThatShareASlotAreNeverTakenForEachOther() {
+        TokenCache cache = new TokenCache();
+        // differing at the first, a middle and the last but one character
+        for (int at : new int[] {0, 3, 6}) {
+            String[] pair = sameSlotPair("6.2.0208", at);
+            byte[] a = pair[0].getBytes(StandardCharsets.ISO_8859_1);
+            byte[] b = pair[1].getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(TokenCache.slot(a, 0, a.length)).isEqualTo(TokenCache.slot(b, 0, b.length));
+            assertThat(pair[0]).hasSameSizeAs(pair[1]).isNotEqualTo(pair[1]);
+            for (String line : new String[] {pair[0], pair[1], pair[0], pair[1], pair[1]}) {
+                Command.Cvr cvr = (Command.Cvr) parse(cache, "CVR 2 " + line);
+                assertThat(cvr.params()).containsExactly(line);
+            }
+        }
+    }
+
+    @Test
+    void aLongLineLeavesNoLargeBuffersBehind() {
+        TokenCache cache = new TokenCache();
+        byte[] kept = cache.lineBuffer(100);
+        assertThat(cache.lineBuffer(TokenCache.KEPT_LINE)).isSameAs(kept);
+        byte[] own = cache.lineBuffer(TokenCache.KEPT_LINE + 1);
+        assertThat(own).isNotSameAs(kept).hasSize(TokenCache.KEPT_LINE + 1);
+        assertThat(cache.lineBuffer(200)).isSameAs(kept);
+        String many = "USR 3" + " w".repeat(5_000);
+        assertThat(((Command.Usr) parse(cache, many)).params()).hasSize(5_000);
+        assertThat(cache.words.length).isLessThanOrEqualTo(TokenCache.KEPT_WORDS);
     }
 
     @Test
