@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * one that many clients send alike, and a line read through this cache makes a new string only for
  * a word it has not seen lately. One slot per hash value ({@value #SLOTS} of them, the newer word
  * taking the slot), so that no choice of words by clients can make a lookup cost more than one
- * comparison; words longer than {@value #LONGEST} characters (e-mail addresses, mostly) are not kept.
+ * comparison; words longer than {@value #LONGEST} characters and e-mail addresses are not kept.
  *
  * <p>Also holds the buffer a line's bytes are read into. Not thread-safe: one per thread.
  */
@@ -43,7 +43,7 @@ public final class TokenCache {
     /** The text of {@code bytes[from, to)} read as ISO-8859-1: a kept string when one matches. */
     String text(byte[] bytes, int from, int to) {
         int length = to - from;
-        if (length > LONGEST) {
+        if (length > LONGEST || isAddress(bytes, from, to)) {
             return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
         }
         int slot = slot(bytes, from, to);
@@ -54,6 +54,16 @@ public final class TokenCache {
         String made = new String(bytes, from, length, StandardCharsets.ISO_8859_1);
         slots[slot] = made;
         return made;
+    }
+
+    /** An e-mail address (one client's own, so not worth a slot, and not kept past its line). */
+    private static boolean isAddress(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '@') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The slot of the word {@code bytes[from, to)}. */

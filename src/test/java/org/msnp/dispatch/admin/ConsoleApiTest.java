@@ -297,6 +297,22 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aCandidateTooLargeIsAnsweredEveryTimeNotCutOff() throws Exception {
+        // refused by its declared length: the answer must reach the client whole, not lost to a
+        // connection closed under the body the client is still sending
+        try (ConsoleFixture f = new ConsoleFixture(dir, "")) {
+            String tooLarge = "#".repeat(64 * 1024 + 1);
+            for (int i = 0; i < 60; i++) {
+                HttpResponse<String> r = f.preview(i % 2 == 0 ? tooLarge : tooLarge + "#".repeat(200 * 1024), "");
+                assertThat(r.statusCode()).as("attempt " + i).isEqualTo(413);
+                assertThat(ConsoleFixture.JSON.readTree(r.body()).get("error").asText()).isEqualTo("candidate.yaml: larger than 64 KiB");
+            }
+            // and the listener still answers what it should
+            assertThat(f.preview(CANDIDATE, "").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBadCandidateIsOneLineNamingTheCandidateLineAndKey() throws Exception {
         try (ConsoleFixture f = new ConsoleFixture(dir, "")) {
             HttpResponse<String> r = f.preview(CANDIDATE.replace("minimum: 1.0.0001", "minimum: 1.0.0002"), "");

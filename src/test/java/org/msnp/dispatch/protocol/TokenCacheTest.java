@@ -48,6 +48,12 @@ class TokenCacheTest {
         }
         // the address is longer than the slots keep: a string of its own each time
         assertThat(second.params().get(7)).isNotSameAs(first.params().get(7));
+        // and a short one is an address all the same: not kept either
+        Command.Usr a1 = (Command.Usr) parse(cache, "USR 3 TWN I a@b.c");
+        Command.Usr a2 = (Command.Usr) parse(cache, "USR 3 TWN I a@b.c");
+        assertThat(a2.params()).isEqualTo(a1.params()).containsExactly("TWN", "I", "a@b.c");
+        assertThat(a2.params().get(0)).isSameAs(a1.params().get(0));
+        assertThat(a2.params().get(2)).isNotSameAs(a1.params().get(2));
         Command.Cvr other = (Command.Cvr) parse(cache, "CVR 2 0x0407 winnt 5.2 i386 MSNMSGR 6.2.0209 MSMSGS a@b.c");
         assertThat(other.params()).containsExactly("0x0407", "winnt", "5.2", "i386", "MSNMSGR", "6.2.0209", "MSMSGS", "a@b.c");
     }
