@@ -6,6 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.SessionTrackingMode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +40,8 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_THREADS = 8;
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final long MAX_BODY_BYTES = 16 * 1024;
+    /** A refused body up to this size is read to its end before the answer ({@link #drain}). */
+    static final long MAX_DRAINED = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger("msnp.admin");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,6 +103,7 @@ public final class AdminServer implements AutoCloseable {
             // Chart.js for the dashboard, from its webjar: /webjars/chart.js/<version>/dist/chart.umd.js
             c.staticFiles.enableWebjars();
             c.routes.before(access::before);
+            c.routes.before(AdminServer::bodySize);
             c.routes.get(Access.HEALTH, this::health);
             c.routes.head(Access.HEALTH, this::health);
             c.routes.get(Access.METRICS, this::metrics);
@@ -128,6 +133,35 @@ public final class AdminServer implements AutoCloseable {
 
     private void metrics(Context ctx) {
         ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape());
+    }
+
+    /**
+     * A body declared larger than {@link #MAX_BODY_BYTES} is refused (413) before anything reads it:
+     * so a client that waits for {@code 100 Continue} is never asked for it, and one that sends it
+     * anyway gets it read to its end first (up to {@link #MAX_DRAINED}), since a connection closed
+     * under a body not read is reset and the client would lose the answer. The policy preview takes
+     * larger bodies and refuses its own ({@link ConsoleApi}).
+     */
+    private static void bodySize(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared <= MAX_BODY_BYTES || ctx.req().getRequestURI().equals(ConsoleApi.PREVIEW)) {
+            return;
+        }
+        if (declared <= MAX_DRAINED && !"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
+            drain(ctx.req().getInputStream());
+        }
+        ctx.status(413).contentType("text/plain; charset=utf-8").result("request too large\n");
+        ctx.skipRemainingHandlers();
+    }
+
+    /** Reads and drops what is left of a request's body, at most {@link #MAX_DRAINED} bytes. */
+    static void drain(InputStream in) throws IOException {
+        byte[] skipped = new byte[8192];
+        long left = MAX_DRAINED;
+        int n;
+        while (left > 0 && (n = in.read(skipped, 0, (int) Math.min(skipped.length, left))) >= 0) {
+            left -= n;
+        }
     }
 
     private static void failed(Exception e, Context ctx) {

@@ -60,8 +60,6 @@ final class ConsoleApi {
     static final int MAX_DAYS = 366;
     /** A candidate may be larger than the listener's other bodies: a whole configuration file. */
     static final int MAX_CANDIDATE_BYTES = 64 * 1024;
-    /** A refused body up to this size is read to its end before the answer (see {@link #tooLarge}). */
-    static final long MAX_DRAINED = 1 << 20;
     static final int MAX_UNKNOWN = 100;
     /** The name a candidate's errors give as its file. */
     static final String CANDIDATE = "candidate.yaml";
@@ -381,18 +379,13 @@ final class ConsoleApi {
 
     /**
      * The refusal of a body over {@link #MAX_CANDIDATE_BYTES}, after reading what the client is
-     * still sending (up to {@link #MAX_DRAINED}): closing the connection under a body not read makes
+     * still sending (up to {@link AdminServer#MAX_DRAINED}): closing the connection under a body not read makes
      * the kernel reset it, and the client would lose the answer with it. A body declared larger
      * than that is answered at once.
      */
     private static ApiRange.Refused tooLarge(InputStream in, long declared) throws IOException {
-        if (declared <= MAX_DRAINED) {
-            byte[] skipped = new byte[8192];
-            long left = MAX_DRAINED;
-            int n;
-            while (left > 0 && (n = in.read(skipped, 0, (int) Math.min(skipped.length, left))) >= 0) {
-                left -= n;
-            }
+        if (declared <= AdminServer.MAX_DRAINED) {
+            AdminServer.drain(in);
         }
         return new ApiRange.Refused(413, CANDIDATE + ": larger than " + MAX_CANDIDATE_BYTES / 1024 + " KiB");
     }
