@@ -147,11 +147,19 @@ public final class AdminServer implements AutoCloseable {
         if (declared <= MAX_BODY_BYTES || ctx.req().getRequestURI().equals(ConsoleApi.PREVIEW)) {
             return;
         }
+        discardUnread(ctx, declared);
+        ctx.status(413).contentType("text/plain; charset=utf-8").result("request too large\n");
+        ctx.skipRemainingHandlers();
+    }
+
+    /**
+     * Before a body nothing has read yet is refused: reads it to its end, unless the client waits
+     * for {@code 100 Continue} (then it never sends it) or declared more than {@link #MAX_DRAINED}.
+     */
+    static void discardUnread(Context ctx, long declared) throws IOException {
         if (declared <= MAX_DRAINED && !"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
             drain(ctx.req().getInputStream());
         }
-        ctx.status(413).contentType("text/plain; charset=utf-8").result("request too large\n");
-        ctx.skipRemainingHandlers();
     }
 
     /** Reads and drops what is left of a request's body, at most {@link #MAX_DRAINED} bytes. */

@@ -359,14 +359,17 @@ final class ConsoleApi {
     /** The request body as UTF-8 text, at most {@link #MAX_CANDIDATE_BYTES}. */
     private static String candidate(Context c) throws ApiRange.Refused, IOException {
         long declared = c.req().getContentLengthLong();
+        if (declared > MAX_CANDIDATE_BYTES) {
+            AdminServer.discardUnread(c, declared);
+            throw tooLarge();
+        }
         byte[] bytes;
         try (InputStream in = c.req().getInputStream()) {
-            if (declared > MAX_CANDIDATE_BYTES) {
-                throw tooLarge(in, declared);
-            }
             bytes = in.readNBytes(MAX_CANDIDATE_BYTES + 1);
             if (bytes.length > MAX_CANDIDATE_BYTES) {
-                throw tooLarge(in, declared);
+                // being read already: the rest is on its way whatever the client expected
+                AdminServer.drain(in);
+                throw tooLarge();
             }
         }
         try {
@@ -377,16 +380,7 @@ final class ConsoleApi {
         }
     }
 
-    /**
-     * The refusal of a body over {@link #MAX_CANDIDATE_BYTES}, after reading what the client is
-     * still sending (up to {@link AdminServer#MAX_DRAINED}): closing the connection under a body not read makes
-     * the kernel reset it, and the client would lose the answer with it. A body declared larger
-     * than that is answered at once.
-     */
-    private static ApiRange.Refused tooLarge(InputStream in, long declared) throws IOException {
-        if (declared <= AdminServer.MAX_DRAINED) {
-            AdminServer.drain(in);
-        }
+    private static ApiRange.Refused tooLarge() {
         return new ApiRange.Refused(413, CANDIDATE + ": larger than " + MAX_CANDIDATE_BYTES / 1024 + " KiB");
     }
 

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 public final class TokenCache {
     static final int SLOTS = 1024;
     static final int LONGEST = 24;
+    /** What {@link #slot} says of a word that is not kept. */
+    static final int NOT_KEPT = -1;
     /** The longest line whose buffer is kept; a longer one (only with a raised max-line-length) gets one of its own. */
     static final int KEPT_LINE = 4096;
     /** As many words as a line may have before the array that gathers them is not kept. */
@@ -43,10 +45,10 @@ public final class TokenCache {
     /** The text of {@code bytes[from, to)} read as ISO-8859-1: a kept string when one matches. */
     String text(byte[] bytes, int from, int to) {
         int length = to - from;
-        if (length > LONGEST || isAddress(bytes, from, to)) {
+        int slot = length > LONGEST ? NOT_KEPT : slot(bytes, from, to);
+        if (slot == NOT_KEPT) {
             return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
         }
-        int slot = slot(bytes, from, to);
         String kept = slots[slot];
         if (kept != null && matches(kept, bytes, from, length)) {
             return kept;
@@ -56,21 +58,18 @@ public final class TokenCache {
         return made;
     }
 
-    /** An e-mail address (one client's own, so not worth a slot, and not kept past its line). */
-    private static boolean isAddress(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == '@') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The slot of the word {@code bytes[from, to)}. */
+    /**
+     * The slot of the word {@code bytes[from, to)}, or {@link #NOT_KEPT} for an e-mail address
+     * (one client's own: not worth a slot, and not kept past its line). One pass over the word.
+     */
     static int slot(byte[] bytes, int from, int to) {
         int h = to - from;
         for (int i = from; i < to; i++) {
-            h = 31 * h + bytes[i];
+            byte b = bytes[i];
+            if (b == '@') {
+                return NOT_KEPT;
+            }
+            h = 31 * h + b;
         }
         return (h ^ (h >>> 13)) & (SLOTS - 1);
     }
