@@ -45,6 +45,8 @@
 #                  (default 19000: with 200 in flight, what a 20,000 open-file limit per process allows)
 #   PACED_FRACTION paced rounds at this fraction of the lowest closed-loop rate, the same for every
 #                  server, for p99 at that load (default 0.5; 0: none)
+#   PACED_ROUNDS   paced rounds per server (default: COMPARE_ROUNDS); the p99 moves between rounds, so
+#                  more of them make its three readings (median, all together, round by round) steadier
 #   IDLE   idle connections to hold (default: 100000, or what the open-file limit allows)
 #   HOLD   seconds to hold them (default 180)
 #   SECONDS_PER_RUN, ROUNDS, WARMUP, CONCURRENCY   for the run step (default 8, 3, 4, 64)
@@ -73,6 +75,7 @@ COMPARE_SECONDS=${COMPARE_SECONDS:-10}
 COMPARE_CONCURRENCY=${COMPARE_CONCURRENCY:-50,200}
 COMPARE_IDLE=${COMPARE_IDLE:-19000}
 PACED_FRACTION=${PACED_FRACTION:-0.5}
+PACED_ROUNDS=${PACED_ROUNDS:-$COMPARE_ROUNDS}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-4}
@@ -154,7 +157,7 @@ if step compare; then
   fi
   cmd=(targets --start-c-ceiling --start-c-close-wait --start-netty-ceiling="netty:$JVM_OPTS" "${jars[@]}" --baseline c --mix MSNP8
        -c "$COMPARE_CONCURRENCY" --rounds "$COMPARE_ROUNDS" -d "$COMPARE_SECONDS" --warmup 2 --first-warmup 10
-       --idle "$COMPARE_IDLE" --paced-fraction "$PACED_FRACTION")
+       --idle "$COMPARE_IDLE" --paced-fraction "$PACED_FRACTION" --paced-rounds "$PACED_ROUNDS")
   echo "\$ msnp-dispatch bench $(printf '%q ' "${cmd[@]}")"
   bench "${cmd[@]}" || echo "(exit status $?)"
 

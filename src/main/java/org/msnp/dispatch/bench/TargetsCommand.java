@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,9 +81,13 @@ final class TargetsCommand implements Callable<Integer> {
     boolean clientStays;
 
     @Option(names = "--paced-fraction", paramLabel = "F", description = "after the closed-loop rounds at each "
-            + "concurrency, as many paced rounds per target at F times the lowest median rate of the targets (the same "
+            + "concurrency, paced rounds per target at F times the lowest median rate of the targets (the same "
             + "offered rate for every target, one each can serve), for the latency at that load")
     double pacedFraction;
+
+    @Option(names = "--paced-rounds", paramLabel = "R", description = "paced rounds per target (default: as many as "
+            + "--rounds); a tail percentile moves more between rounds than a rate does, so more rounds are worth it")
+    Integer pacedRounds;
 
     @Option(names = "--idle", paramLabel = "K", description = "hold K connections after VER on each target through "
             + "the whole comparison, from a child process per target, so that RSS is measured with them beside the load; "
@@ -308,7 +313,8 @@ final class TargetsCommand implements Callable<Integer> {
         Map<String, List<Round>> byTarget = new LinkedHashMap<>();
         targets.forEach(t -> byTarget.put(t.name(), new ArrayList<>()));
         int failures = 0;
-        for (int r = 1; r <= rounds; r++) {
+        int n = pacedRounds == null ? rounds : pacedRounds;
+        for (int r = 1; r <= n; r++) {
             for (int k = 0; k < targets.size(); k++) {
                 TargetSpec t = targets.get((k + r - 1) % targets.size());
                 Round round = measure(gen, t, c, t.name() + "@" + r, rate);
@@ -317,14 +323,53 @@ final class TargetsCommand implements Callable<Integer> {
             }
         }
         table(c, targets, byTarget, base, ticks);
-        double baseP99 = median(byTarget.get(base).stream()
-                .mapToDouble(x -> x.result().toClose().getValueAtPercentile(99) / 1e6).toArray());
-        out.printf(Locale.ROOT, "p99 at %.0f/s as a ratio to %s's: %s%n", rate, base, String.join(", ", targets.stream()
-                .map(t -> t.name() + " " + ratio(median(byTarget.get(t.name()).stream()
-                        .mapToDouble(x -> x.result().toClose().getValueAtPercentile(99) / 1e6).toArray()), baseP99))
-                .toList()));
+        Map<String, List<Histogram>> latencies = new LinkedHashMap<>();
+        byTarget.forEach((name, rs) -> latencies.put(name, rs.stream().map(x -> x.result().toClose()).toList()));
+        out.print(p99Summary(rate, latencies, base));
         out.flush();
         return failures;
+    }
+
+    /**
+     * Three readings of the paced p99 against {@code base}'s, since a round's tail moves far more
+     * than its rate: the median of the rounds' p99s; the p99 of all rounds' handshakes taken
+     * together; and round by round, each target's round against the baseline's round of the same
+     * turn (seconds apart, so a slow drift of the machine cancels out), median and range.
+     *
+     * @param rounds each target's latency histograms in the order measured, the baseline's included
+     */
+    static String p99Summary(double rate, Map<String, List<Histogram>> rounds, String base) {
+        Map<String, double[]> byRound = new LinkedHashMap<>();
+        Map<String, Double> pooled = new LinkedHashMap<>();
+        rounds.forEach((name, hs) -> {
+            byRound.put(name, hs.stream().mapToDouble(h -> h.getValueAtPercentile(99) / 1e6).toArray());
+            Histogram all = new Histogram(3);
+            hs.forEach(all::add);
+            pooled.put(name, all.getTotalCount() == 0 ? Double.NaN : all.getValueAtPercentile(99) / 1e6);
+        });
+        double[] baseRounds = byRound.get(base);
+        double baseMedian = median(baseRounds);
+        double basePooled = pooled.get(base);
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "p99 at %.0f/s as a ratio to %s's: %s%n", rate, base,
+                String.join(", ", byRound.entrySet().stream()
+                        .map(e -> e.getKey() + " " + ratio(median(e.getValue()), baseMedian)).toList())));
+        b.append(String.format(Locale.ROOT, "p99 of all rounds' handshakes together: %s%n",
+                String.join(", ", pooled.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.3f ms (%s)",
+                        e.getKey(), e.getValue(), ratio(e.getValue(), basePooled))).toList())));
+        b.append(String.format(Locale.ROOT, "p99 round by round against %s's round of the same turn: %s%n", base,
+                String.join(", ", byRound.entrySet().stream().filter(e -> !e.getKey().equals(base)).map(e -> {
+                    int m = Math.min(e.getValue().length, baseRounds.length);
+                    double[] pairs = new double[m];
+                    for (int i = 0; i < m; i++) {
+                        pairs[i] = e.getValue()[i] / baseRounds[i];
+                    }
+                    double[] sorted = pairs.clone();
+                    Arrays.sort(sorted);
+                    return m == 0 ? e.getKey() + " -" : String.format(Locale.ROOT, "%s median %.3f (%.3f-%.3f)",
+                            e.getKey(), median(pairs), sorted[0], sorted[m - 1]);
+                }).toList())));
+        return b.toString();
     }
 
     private Round measure(LoadGenerator gen, TargetSpec t, int c, String label) throws InterruptedException {
@@ -358,12 +403,12 @@ final class TargetsCommand implements Callable<Integer> {
                         - r.cpuNanos() * hz / 1e9) / hz / window;
         out.printf(Locale.ROOT, "%-12s %9.0f handshakes/s  %d completed, %d errors, %d started in %.2f s; latency ms "
                         + "p50 %s, p99 %s, p99.9 %s, max %s; server CPU %s us/handshake (%s ticks); load tool CPU %.1f "
-                        + "us/handshake; RSS %s; other processes %s cores%n", label, r.perSecond(), r.completed(), r.failed(), r.started(),
+                        + "us/handshake, GC %d (%d ms); RSS %s; other processes %s cores%n", label, r.perSecond(), r.completed(), r.failed(), r.started(),
                 r.elapsedNanos() / 1e9, Result.ms(r.toClose().getValueAtPercentile(50)),
                 Result.ms(r.toClose().getValueAtPercentile(99)), Result.ms(r.toClose().getValueAtPercentile(99.9)),
                 Result.ms(r.toClose().getMaxValue()), Double.isNaN(server) ? "-" : String.format(Locale.ROOT, "%.1f", server),
                 before >= 0 && after >= 0 ? Long.toString(after - before) : "-", r.cpuMicrosPerHandshake(),
-                mem == null ? "-" : mib(mem.rss()) + " MiB (peak " + mib(mem.peak()) + ")",
+                r.gcCount(), r.gcMillis(), mem == null ? "-" : mib(mem.rss()) + " MiB (peak " + mib(mem.peak()) + ")",
                 Double.isNaN(others) ? "-" : String.format(Locale.ROOT, "%.2f", others));
         if (r.failed() > 0) {
             out.printf(Locale.ROOT, "%-12s   errors: %s%n", "", r.errors());
@@ -403,7 +448,7 @@ final class TargetsCommand implements Callable<Integer> {
         boolean pacedTable = byTarget.values().stream().flatMap(List::stream).findFirst()
                 .map(x -> x.result().label().contains("@")).orElse(false);
         out.printf(Locale.ROOT, "%n%s: median of %d rounds per target; ratios against %s%n",
-                pacedTable ? "paced, at most " + c + " in flight" : c + " in flight", rounds, base);
+                pacedTable ? "paced, at most " + c + " in flight" : c + " in flight", baseRounds.size(), base);
         out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "target", "handshakes/s",
                 "ratio", "p50 ms", "p99 ms", "server CPU", "ratio", "load tool", "RSS MiB", "peak MiB", "errors", "others");
         out.printf(Locale.ROOT, "%-10s %13s %6s %8s %8s %11s %6s %11s %8s %9s %7s %8s%n", "", "", "", "", "", "us/hs", "",

@@ -2,6 +2,7 @@ package org.msnp.dispatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -128,7 +129,7 @@ class TargetsCommandTest {
                 outcomes.computeIfAbsent(record.summary().outcomeLabel(), k -> new AtomicLong()).incrementAndGet());
         try {
             Run r = bench("--start-netty-ceiling", "--target", "ours=127.0.0.1:" + app.tcpAddress().getPort(),
-                    "--idle", "50", "--paced-fraction", "0.5", "-d", "1", "-c", "4", "--rounds", "1", "--warmup", "0",
+                    "--idle", "50", "--paced-fraction", "0.5", "--paced-rounds", "2", "-d", "1", "-c", "4", "--rounds", "1", "--warmup", "0",
                     "--first-warmup", "0", "--baseline", "ours");
 
             assertThat(r.status()).as(r.out()).isZero();
@@ -144,8 +145,12 @@ class TargetsCommandTest {
             assertThat((double) rate).isCloseTo(lowest / 2.0, org.assertj.core.data.Offset.offset(1.0));
             String paced = o.substring(m.start());
             assertThat(paced).containsPattern("(?m)^ours@1 .* 0 errors").containsPattern("(?m)^netty@1 .* 0 errors")
-                    .containsPattern("(?m)^paced, at most 4 in flight: median of 1 rounds per target; ratios against ours$")
-                    .containsPattern("(?m)^p99 at \\d+/s as a ratio to ours's: netty [0-9.]+, ours 1\\.000$");
+                    .containsPattern("(?m)^ours@2 .* 0 errors").containsPattern("(?m)^netty@2 .* 0 errors")
+                    .doesNotContainPattern("(?m)^ours@3 ")
+                    .containsPattern("(?m)^paced, at most 4 in flight: median of 2 rounds per target; ratios against ours$")
+                    .containsPattern("(?m)^p99 at \\d+/s as a ratio to ours's: netty [0-9.]+, ours 1\\.000$")
+                    .containsPattern("(?m)^p99 of all rounds' handshakes together: netty [0-9.]+ ms \\([0-9.]+\\), ours [0-9.]+ ms \\(1\\.000\\)$")
+                    .containsPattern("(?m)^p99 round by round against ours's round of the same turn: netty median [0-9.]+ \\([0-9.]+-[0-9.]+\\)$");
             // paced for 1 s at that rate: about rate handshakes, none failed
             java.util.regex.Matcher done = java.util.regex.Pattern.compile("(?m)^ours@1 +\\d+ handshakes/s  (\\d+) completed, 0 errors")
                     .matcher(paced);
@@ -290,5 +295,36 @@ class TargetsCommandTest {
         assertThat(TargetsCommand.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
         assertThat(TargetsCommand.median(new double[] {5, 1, 3})).isEqualTo(3);
         assertThat(TargetsCommand.median(new double[] {1, Double.NaN})).isNaN();
+    }
+
+    @Test
+    void thePacedP99IsReadByRoundTogetherAndRoundByRound() {
+        // the baseline's two rounds: every handshake 10 ms, then every one 2 ms; the other's 5, then 3
+        Map<String, List<org.HdrHistogram.Histogram>> rounds = new java.util.LinkedHashMap<>();
+        rounds.put("c", List.of(flat(10), flat(2)));
+        rounds.put("ours", List.of(flat(5), flat(3)));
+        String s = TargetsCommand.p99Summary(1000, rounds, "c");
+
+        // medians of the rounds' p99s: 6 and 4
+        assertThat(number(s, "(?m)^p99 at 1000/s as a ratio to c's: c 1\\.000, ours ([0-9.]+)$")).isCloseTo(0.667, within(0.005));
+        // all handshakes together: the baseline's p99 is its slow round's 10 ms, the other's 5 ms
+        assertThat(number(s, "(?m)^p99 of all rounds' handshakes together: c ([0-9.]+) ms \\(1\\.000\\)")).isCloseTo(10, within(0.02));
+        assertThat(number(s, "(?m)together: .*, ours [0-9.]+ ms \\(([0-9.]+)\\)$")).isCloseTo(0.5, within(0.005));
+        // round by round: 5/10 and 3/2, median 1.0 (the other way round 1.33, the rounds crossed 1.4),
+        // the baseline not compared with itself
+        assertThat(s).containsPattern("(?m)^p99 round by round against c's round of the same turn: ours median (0\\.99\\d|1\\.00\\d) "
+                + "\\(0\\.(49|50)\\d-(1\\.49\\d|1\\.50\\d)\\)$");
+    }
+
+    private static org.HdrHistogram.Histogram flat(long millis) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        h.recordValueWithCount(millis * 1_000_000, 100);
+        return h;
+    }
+
+    private static double number(String text, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 }
