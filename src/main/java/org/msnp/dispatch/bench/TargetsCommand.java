@@ -121,8 +121,8 @@ final class TargetsCommand implements Callable<Integer> {
         if (problem != null) {
             return usage(problem);
         }
-        if (rounds < 1 || concurrency.stream().anyMatch(c -> c < 1)) {
-            return usage("rounds and concurrency must be positive");
+        if (rounds < 1 || (pacedRounds != null && pacedRounds < 1) || concurrency.stream().anyMatch(c -> c < 1)) {
+            return usage("rounds, paced rounds and concurrency must be positive");
         }
         if (given.isEmpty() && startC == null && startCWait == null && startNetty == null && jars.isEmpty()) {
             return usage("no targets: give --target, --start-c-ceiling, --start-netty-ceiling or --start-jar");

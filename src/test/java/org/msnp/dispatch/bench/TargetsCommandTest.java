@@ -255,6 +255,14 @@ class TargetsCommandTest {
     }
 
     @Test
+    void pacedRoundsAreAtLeastOne() {
+        Run r = bench("--target", "a=127.0.0.1:1", "--paced-fraction", "0.5", "--paced-rounds", "0", "-n", "1");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).contains("rounds, paced rounds and concurrency must be positive");
+    }
+
+    @Test
     void aJarThatIsNotThereFailsClearly() {
         Run r = bench("--start-jar", "old=/nonexistent/old.jar:-Xmx64m", "-n", "1");
 
